@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: MIT */
+/* mmusim: the umbrella header of libmmusim, a trace-driven ARM MMU/TLB/cache simulator. */
+#ifndef MMUSIM_H
+#define MMUSIM_H
+
+#include "mmusim/core.h"
+#include "mmusim/trace.h"
+#include "mmusim/cache.h"
+#include "mmusim/config.h"
+#include "mmusim/stats.h"
+
+#endif
