@@ -20,6 +20,8 @@ typedef struct mmusim_config {
     char preset[32];          /* the preset the layers started from */
     uint64_t seed;            /* key "seed" */
     int mmu;                  /* key "mmu": 0 = addresses are physical */
+    int writeback_at_end;     /* key "writeback_at_end": write back dirty lines
+                                 when the run ends, as Dinero IV does (1) */
     mmusim_hier_params hier;  /* keys "cpu.icache", "cpu.dcache", "caches.*" */
 } mmusim_config;
 
