@@ -46,7 +46,7 @@ MMUSIM_API const char *mmusim_indexing_name(int v);
 /* The parameters of one cache level. */
 typedef struct mmusim_cache_params {
     char name[MMUSIM_CACHE_NAME_MAX]; /* "l1i", "l1d", "l2", ... */
-    uint64_t size_bytes;              /* power of two */
+    uint64_t size_bytes;              /* lines x ways x a power-of-two number of sets */
     uint32_t ways;                    /* 0 = fully associative */
     uint32_t line_bytes;              /* power of two, >= 4 */
     uint8_t repl;                     /* enum mmusim_repl */
@@ -77,13 +77,14 @@ typedef struct mmusim_cache_stats {
     uint64_t writethroughs;  /* writes passed down by write-through / no-allocate */
     uint64_t back_invals;    /* lines invalidated by an inclusive lower level */
     uint64_t victims_in;     /* exclusive: lines taken from the level above */
-    /* 3C, when classify_3c: compulsory = first touch of the line ever;
-     * capacity = misses of a fully associative LRU cache of the same size,
-     * less compulsory; conflict = misses less both (can be negative, as in
-     * Dinero IV). */
+    /* 3C, when classify_3c, each miss classified as Dinero IV does: a
+     * conflict miss if a fully associative LRU cache of the same number of
+     * lines (updated by every access) would have hit; otherwise compulsory
+     * if the line was never referenced before; otherwise capacity. The
+     * three add up to the misses. */
     uint64_t compulsory[3];
     uint64_t capacity[3];
-    int64_t conflict[3];
+    uint64_t conflict[3];
     /* Maintenance (clean/invalidate by address, set/way, all). */
     uint64_t maint_ops;
     uint64_t maint_lines;    /* valid lines affected */
@@ -154,6 +155,15 @@ MMUSIM_API int mmusim_hier_cmo_setway(mmusim_hier *h, unsigned idx, int op, uint
                                       uint32_t way, mmusim_cmo_result *res);
 /* Cache `idx`, every line. */
 MMUSIM_API int mmusim_hier_cmo_all(mmusim_hier *h, unsigned idx, int op, mmusim_cmo_result *res);
+
+/*
+ * Writes back every dirty line of every level, from cpu.dcache down to
+ * memory, then the other levels; lines stay valid. This is Dinero IV's
+ * end-of-run copy-back, whose writes it counts as demand writes at the
+ * lower levels; `mmusim run` does it at the end unless the configuration
+ * says `writeback_at_end: false`. The result counts the lines written.
+ */
+MMUSIM_API int mmusim_hier_writeback_all(mmusim_hier *h, mmusim_cmo_result *res);
 
 /* Introspection. */
 MMUSIM_API unsigned mmusim_hier_ncaches(const mmusim_hier *h);

@@ -72,7 +72,6 @@ typedef struct cache {
     /* 3C */
     mmusim__blockset seen;
     mmusim__falru fa;
-    uint64_t fa_miss[3];
     /* caches whose misses come here, transitively (for back-invalidation) */
     uint8_t above[MMUSIM_MAX_CACHES];
     uint8_t has_above;
@@ -116,19 +115,15 @@ int mmusim_cache_params_check(const mmusim_cache_params *p, mmusim_diag *d)
     const char *n = p->name;
     if (!n[0])
         return mmusim_diag_set(d, -MMUSIM_E_CONFIG, "cache without a name");
-    if (!mmusim__is_pow2(p->size_bytes))
-        return mmusim_diag_set(d, -MMUSIM_E_CONFIG,
-                               "caches.%s.size: %" PRIu64 " is not a power of two", n,
-                               p->size_bytes);
     if (!mmusim__is_pow2(p->line_bytes) || p->line_bytes < 4)
         return mmusim_diag_set(d, -MMUSIM_E_CONFIG,
                                "caches.%s.line: %" PRIu32 " is not a power of two >= 4", n,
                                p->line_bytes);
-    if (p->line_bytes > p->size_bytes)
+    if (p->size_bytes < p->line_bytes || p->size_bytes % p->line_bytes)
         return mmusim_diag_set(d, -MMUSIM_E_CONFIG,
-                               "caches.%s.line: %" PRIu32 " bytes is larger than the cache (%" PRIu64
-                               " bytes)",
-                               n, p->line_bytes, p->size_bytes);
+                               "caches.%s.size: %" PRIu64 " bytes is not a whole number of %" PRIu32
+                               "-byte lines",
+                               n, p->size_bytes, p->line_bytes);
     uint64_t lines = p->size_bytes / p->line_bytes;
     if (lines > (1u << 26))
         return mmusim_diag_set(d, -MMUSIM_E_CONFIG,
@@ -138,10 +133,12 @@ int mmusim_cache_params_check(const mmusim_cache_params *p, mmusim_diag *d)
         return mmusim_diag_set(d, -MMUSIM_E_CONFIG,
                                "caches.%s.ways: %" PRIu32 " ways but only %" PRIu64 " lines", n,
                                p->ways, lines);
+    /* Any size and number of ways, as long as the sets are a power of two
+     * (a 48K 3-way cache of 64-byte lines has 256 sets). */
     uint32_t ways = p->ways ? p->ways : (uint32_t)lines;
     if (lines % ways || !mmusim__is_pow2(lines / ways))
         return mmusim_diag_set(d, -MMUSIM_E_CONFIG,
-                               "caches.%s.ways: %" PRIu64 " lines in %" PRIu32
+                               "caches.%s.size: %" PRIu64 " lines in %" PRIu32
                                " ways do not give a power-of-two number of sets",
                                n, lines, ways);
     if (p->repl > MMUSIM_REPL_RANDOM)
@@ -349,21 +346,24 @@ static uint32_t choose_victim(mmusim_hier *h, cache *c, uint32_t set)
         c->rr[set] = (w + 1 == c->ways) ? 0 : w + 1;
         return base + w;
     }
+    if (c->p.repl == MMUSIM_REPL_LRU || c->p.repl == MMUSIM_REPL_FIFO) {
+        /* Invalid lines have stamp 0 (see drop_line), below every valid
+         * line's: one pass finds an invalid line, else the oldest stamp. */
+        const uint64_t *st = c->stamp + base;
+        uint32_t best = 0;
+        for (uint32_t w = 1; w < c->ways; w++)
+            if (st[w] < st[best])
+                best = w;
+        return base + best;
+    }
     for (uint32_t w = 0; w < c->ways; w++)
         if (c->tags[base + w] == INVALID_TAG)
             return base + w;
     switch (c->p.repl) {
     case MMUSIM_REPL_PLRU:
         return base + plru_victim(c, set);
-    case MMUSIM_REPL_RANDOM:
+    default: /* MMUSIM_REPL_RANDOM */
         return base + (uint32_t)mmusim_rng_below(&h->rng, c->ways);
-    default: { /* LRU and FIFO: smallest stamp */
-        uint32_t best = base;
-        for (uint32_t w = 1; w < c->ways; w++)
-            if (c->stamp[base + w] < c->stamp[best])
-                best = base + w;
-        return best;
-    }
     }
 }
 
@@ -417,6 +417,7 @@ static int drop_line(mmusim_hier *h, int ci, uint32_t l, int writeback, int evic
     line_blocks(c, l, &vblk, &pblk);
     c->tags[l] = INVALID_TAG;
     c->dirty[l] = 0;
+    c->stamp[l] = 0; /* invalid lines are the first victims (choose_victim) */
     c->last_line = NO_LINE;
     if (c->p.classify_3c && !evicting)
         mmusim__falru_remove(&c->fa, c->is_vtag ? vblk : pblk);
@@ -432,6 +433,14 @@ static inline uint32_t lookup(const cache *c, uint64_t iblk, uint64_t tblk)
 {
     uint32_t base = set_of(c, iblk) * c->ways;
     const uint64_t *t = c->tags + base;
+    if (c->ways <= 32) {
+        /* Branch-free compare of every way: the loop's trip count is the
+         * same on every call, so it predicts; which way hits does not. */
+        uint32_t mask = 0;
+        for (uint32_t w = 0; w < c->ways; w++)
+            mask |= (uint32_t)(t[w] == tblk) << w;
+        return mask ? base + (uint32_t)__builtin_ctz(mask) : NO_LINE;
+    }
     for (uint32_t w = 0; w < c->ways; w++)
         if (t[w] == tblk)
             return base + w;
@@ -551,8 +560,7 @@ static void line_access(mmusim_hier *h, int ci, unsigned t, uint64_t va, uint64_
     c->st.access[t]++;
 
     int allocate = !(t == MMUSIM_A_WRITE && c->p.alloc == MMUSIM_ALLOC_NONE) && !c->excl;
-    if (c->p.classify_3c && !mmusim__falru_ref(&c->fa, tblk, allocate || c->excl))
-        c->fa_miss[t]++;
+    int fa_hit = c->p.classify_3c && mmusim__falru_ref(&c->fa, tblk, allocate || c->excl);
 
     uint32_t l = lookup(c, iblk, tblk);
     if (l != NO_LINE) {
@@ -579,8 +587,17 @@ static void line_access(mmusim_hier *h, int ci, unsigned t, uint64_t va, uint64_
     }
 
     c->st.miss[t]++;
-    if (c->p.classify_3c && mmusim__blockset_add(&c->seen, tblk) == 1)
-        c->st.compulsory[t]++;
+    if (c->p.classify_3c) {
+        /* Dinero IV's classification of each miss: a hit in the fully
+         * associative shadow is a conflict miss; otherwise a block never
+         * referenced before is compulsory; the rest are capacity. */
+        if (fa_hit)
+            c->st.conflict[t]++;
+        else if (mmusim__blockset_add(&c->seen, tblk) == 1)
+            c->st.compulsory[t]++;
+        else
+            c->st.capacity[t]++;
+    }
     c->last_line = NO_LINE;
     if (c->excl && t != MMUSIM_A_WRITE) {
         /* Exclusive miss: forward the fetch; the line goes to the level
@@ -593,18 +610,30 @@ static void line_access(mmusim_hier *h, int ci, unsigned t, uint64_t va, uint64_
         send(h, c->next, MMUSIM_A_WRITE, va, pa, size);
         return;
     }
-    /* Demand fetch of the whole line first (a write miss fetches as a read). */
-    unsigned ft = t == MMUSIM_A_WRITE ? MMUSIM_A_READ : t;
+    /*
+     * Dinero IV's order: the demand fetch of the whole line first (a write
+     * miss fetches as a read; a write covering the whole line needs no
+     * fetch), then a write-through of the write itself, then the dirty
+     * victim's write-back (in fill). The victim is chosen after the fetch:
+     * the same victim Dinero IV picks, since without inclusion nothing
+     * below changes this level, and the right one with inclusion, where the
+     * fetch may back-invalidate lines of this set.
+     */
     h->xfer_dirty = 0;
-    send(h, c->next, ft, vblk << lg, pblk << lg, c->p.line_bytes);
+    if (!(t == MMUSIM_A_WRITE && size == c->p.line_bytes)) {
+        unsigned ft = t == MMUSIM_A_WRITE ? MMUSIM_A_READ : t;
+        send(h, c->next, ft, vblk << lg, pblk << lg, c->p.line_bytes);
+    }
     int dirty = (t == MMUSIM_A_WRITE && c->p.write == MMUSIM_WRITE_BACK) || h->xfer_dirty;
     h->xfer_dirty = 0;
-    l = fill(h, ci, vblk, pblk, dirty);
-    if (t == MMUSIM_A_WRITE && c->p.write == MMUSIM_WRITE_THROUGH) {
+    int through = t == MMUSIM_A_WRITE && c->p.write == MMUSIM_WRITE_THROUGH;
+    if (through) {
         c->st.writethroughs++;
         send(h, c->next, MMUSIM_A_WRITE, va, pa, size);
-        return;
     }
+    l = fill(h, ci, vblk, pblk, dirty);
+    if (through)
+        return;
     c->last_line = l;
     c->last_iblk = iblk;
     c->last_tblk = tblk;
@@ -642,57 +671,75 @@ void mmusim_hier_access(mmusim_hier *h, unsigned type, uint64_t va, uint64_t pa,
 }
 
 /*
- * The fast path: an access that stays within the line of the previous
- * access to the same level is a hit that changes no replacement state
- * (see the invariants at the top), so only the counter and, for a write
- * to a write-back level, the dirty bit change.
+ * The hot path of mmusim_hier_run: a hit at the entry level, handled in
+ * line without the general machinery. An access that stays within the line
+ * of the previous access to this level is a hit that changes no
+ * replacement state (see the invariants at the top), so it costs a compare
+ * and a counter; any other access within one line is looked up in its set
+ * and, on a hit, touched. Everything else (misses, accesses that straddle
+ * lines, write-through writes, 3C classification, which must see every
+ * access) returns 0 for the general path. Both paths give the same counts
+ * (test_batch_equals_single).
  */
-static inline int fast_hit(cache *c, unsigned t, uint64_t va, uint64_t pa, uint32_t size)
+static inline int quick_hit(cache *c, unsigned t, uint64_t va, uint64_t pa, uint32_t size)
 {
-    if (c->last_line == NO_LINE)
+    if (t == MMUSIM_A_WRITE && c->p.write != MMUSIM_WRITE_BACK)
         return 0;
     const unsigned lg = c->lg2_line;
     uint64_t vblk = va >> lg;
     if (((va + size - 1) >> lg) != vblk)
         return 0;
     uint64_t pblk = pa >> lg;
-    if ((c->is_vidx ? vblk : pblk) != c->last_iblk || (c->is_vtag ? vblk : pblk) != c->last_tblk)
-        return 0;
-    if (t == MMUSIM_A_WRITE) {
-        if (c->p.write != MMUSIM_WRITE_BACK)
+    uint64_t iblk = c->is_vidx ? vblk : pblk, tblk = c->is_vtag ? vblk : pblk;
+    uint32_t l = c->last_line;
+    if (l == NO_LINE || iblk != c->last_iblk || tblk != c->last_tblk) {
+        if (c->p.classify_3c)
             return 0;
-        c->dirty[c->last_line] = 1;
+        l = lookup(c, iblk, tblk);
+        if (l == NO_LINE)
+            return 0;
+        touch(c, set_of(c, iblk), l);
+        c->last_line = l;
+        c->last_iblk = iblk;
+        c->last_tblk = tblk;
     }
+    if (t == MMUSIM_A_WRITE)
+        c->dirty[l] = 1;
     c->st.access[t]++;
     return 1;
-}
-
-static inline void one(mmusim_hier *h, int ci, unsigned t, uint64_t va, uint64_t pa, uint32_t size)
-{
-    if (ci == MEMORY || !fast_hit(&h->c[ci], t, va, pa, size ? size : 1))
-        send(h, ci, t, va, pa, size);
 }
 
 size_t mmusim_hier_run(mmusim_hier *h, const mmusim_rec *recs, size_t n)
 {
     size_t done = 0;
     const int ie = h->ientry, de = h->dentry;
+    /* Entry levels hoisted out of the loop; memory as an entry (no L1)
+     * always takes the general path. */
+    cache *ic = ie == MEMORY ? NULL : &h->c[ie];
+    cache *dc = de == MEMORY ? NULL : &h->c[de];
     for (size_t i = 0; i < n; i++) {
         const mmusim_rec *r = &recs[i];
-        uint64_t pa = (r->flags & MMUSIM_RECF_PA) ? r->pa : r->va;
+        const uint64_t va = r->va;
+        const uint64_t pa = (r->flags & MMUSIM_RECF_PA) ? r->pa : va;
+        const uint32_t size = r->size ? r->size : 1;
         switch (r->kind) {
         case MMUSIM_REC_IFETCH:
-            one(h, ie, MMUSIM_A_IFETCH, r->va, pa, r->size);
+            if (!ic || !quick_hit(ic, MMUSIM_A_IFETCH, va, pa, size))
+                send(h, ie, MMUSIM_A_IFETCH, va, pa, size);
             break;
         case MMUSIM_REC_READ:
-            one(h, de, MMUSIM_A_READ, r->va, pa, r->size);
+            if (!dc || !quick_hit(dc, MMUSIM_A_READ, va, pa, size))
+                send(h, de, MMUSIM_A_READ, va, pa, size);
             break;
         case MMUSIM_REC_WRITE:
-            one(h, de, MMUSIM_A_WRITE, r->va, pa, r->size);
+            if (!dc || !quick_hit(dc, MMUSIM_A_WRITE, va, pa, size))
+                send(h, de, MMUSIM_A_WRITE, va, pa, size);
             break;
         case MMUSIM_REC_MODIFY:
-            one(h, de, MMUSIM_A_READ, r->va, pa, r->size);
-            one(h, de, MMUSIM_A_WRITE, r->va, pa, r->size);
+            if (!dc || !quick_hit(dc, MMUSIM_A_READ, va, pa, size))
+                send(h, de, MMUSIM_A_READ, va, pa, size);
+            if (!dc || !quick_hit(dc, MMUSIM_A_WRITE, va, pa, size))
+                send(h, de, MMUSIM_A_WRITE, va, pa, size);
             break;
         default:
             h->events_skipped++;
@@ -706,6 +753,18 @@ size_t mmusim_hier_run(mmusim_hier *h, const mmusim_rec *recs, size_t n)
 /* ------------------------------------------------------------------ */
 /* maintenance */
 
+/* Writes dirty line l back to the next level; it stays valid, now clean. */
+static void clean_line(mmusim_hier *h, int ci, uint32_t l)
+{
+    cache *c = &h->c[ci];
+    uint64_t vblk, pblk;
+    line_blocks(c, l, &vblk, &pblk);
+    c->dirty[l] = 0;
+    c->st.writebacks++;
+    c->last_line = NO_LINE;
+    send(h, c->next, MMUSIM_A_WRITE, vblk << c->lg2_line, pblk << c->lg2_line, c->p.line_bytes);
+}
+
 static void cmo_line(mmusim_hier *h, int ci, uint32_t l, int op, mmusim_cmo_result *res)
 {
     cache *c = &h->c[ci];
@@ -718,14 +777,8 @@ static void cmo_line(mmusim_hier *h, int ci, uint32_t l, int op, mmusim_cmo_resu
         c->st.maint_dirty++;
     }
     if (op == MMUSIM_CMO_CLEAN) {
-        if (c->dirty[l]) {
-            uint64_t vblk, pblk;
-            line_blocks(c, l, &vblk, &pblk);
-            c->dirty[l] = 0;
-            c->st.writebacks++;
-            c->last_line = NO_LINE;
-            send(h, c->next, MMUSIM_A_WRITE, vblk << c->lg2_line, pblk << c->lg2_line, c->p.line_bytes);
-        }
+        if (c->dirty[l])
+            clean_line(h, ci, l);
         return;
     }
     /* INVAL loses dirty data (counted above); CLEAN_INVAL writes it back. */
@@ -801,6 +854,62 @@ int mmusim_hier_cmo_all(mmusim_hier *h, unsigned idx, int op, mmusim_cmo_result 
     return 0;
 }
 
+/*
+ * Writes back every dirty line, level by level along the data path from
+ * cpu.dcache down to memory, then any other level. Within a level the sets
+ * go from the highest to 0 and, within a set, from the least to the most
+ * recently used (by stamp for LRU and FIFO, by way otherwise): the order
+ * in which Dinero IV's end-of-run copy-back reaches the next level, which
+ * decides what that level evicts. Lines stay valid and become clean.
+ */
+static void writeback_level(mmusim_hier *h, int ci, mmusim_cmo_result *r)
+{
+    cache *c = &h->c[ci];
+    uint32_t order[64];
+    for (uint32_t set = c->nsets; set-- > 0;) {
+        uint32_t base = set * c->ways;
+        if (c->ways <= 64 && (c->p.repl == MMUSIM_REPL_LRU || c->p.repl == MMUSIM_REPL_FIFO)) {
+            /* insertion sort of the ways by stamp, oldest first */
+            for (uint32_t w = 0; w < c->ways; w++) {
+                uint32_t k = w;
+                while (k > 0 && c->stamp[base + order[k - 1]] > c->stamp[base + w]) {
+                    order[k] = order[k - 1];
+                    k--;
+                }
+                order[k] = w;
+            }
+            for (uint32_t w = 0; w < c->ways; w++)
+                if (c->tags[base + order[w]] != INVALID_TAG && c->dirty[base + order[w]]) {
+                    clean_line(h, ci, base + order[w]);
+                    r->lines++;
+                }
+        } else {
+            for (uint32_t w = 0; w < c->ways; w++)
+                if (c->tags[base + w] != INVALID_TAG && c->dirty[base + w]) {
+                    clean_line(h, ci, base + w);
+                    r->lines++;
+                }
+        }
+    }
+}
+
+int mmusim_hier_writeback_all(mmusim_hier *h, mmusim_cmo_result *res)
+{
+    mmusim_cmo_result r = {0, 0};
+    uint8_t done[MMUSIM_MAX_CACHES] = {0};
+    for (int ci = h->dentry; ci != MEMORY; ci = h->c[ci].next) {
+        writeback_level(h, ci, &r);
+        done[ci] = 1;
+    }
+    for (unsigned i = 0; i < h->n; i++)
+        if (!done[i])
+            writeback_level(h, (int)i, &r);
+    r.dirty = r.lines;
+    if (res)
+        *res = r;
+    return 0;
+}
+
 /* ------------------------------------------------------------------ */
 /* introspection */
 
@@ -813,16 +922,7 @@ const mmusim_cache_params *mmusim_hier_params_of(const mmusim_hier *h, unsigned 
 
 const mmusim_cache_stats *mmusim_hier_stats(const mmusim_hier *h, unsigned idx)
 {
-    if (idx >= h->n)
-        return NULL;
-    /* Capacity and conflict are derived from the shadow cache's misses. */
-    cache *c = (cache *)&h->c[idx];
-    if (c->p.classify_3c)
-        for (int t = 0; t < 3; t++) {
-            c->st.capacity[t] = c->fa_miss[t] - c->st.compulsory[t];
-            c->st.conflict[t] = (int64_t)c->st.miss[t] - (int64_t)c->fa_miss[t];
-        }
-    return &c->st;
+    return idx < h->n ? &h->c[idx].st : NULL;
 }
 
 const mmusim_mem_stats *mmusim_hier_mem_stats(const mmusim_hier *h) { return &h->mem; }

@@ -125,6 +125,64 @@ static void test_write_miss_allocates_as_read_then_writeback(void **state)
     mmusim_hier_free(h);
 }
 
+/* Dinero IV's order: the fetch reaches the next level before the victim's
+ * write-back. L1 one 16-byte line, L2 one 32-byte line: write 0x00 (L1 and
+ * L2 miss), read 0x40: L2 gets the fetch of 0x40 first (a miss that evicts
+ * 0x00), then the write-back of 0x00, which misses again. */
+static void test_fetch_before_writeback(void **state)
+{
+    (void)state;
+    mmusim_hier *h = two_level(cp("l1", 16, 1, 16, "l2"), cp("l2", 32, 1, 32, "memory"));
+    acc(h, W, 0x00, 4);
+    acc(h, R, 0x40, 4);
+    assert_int_equal(st(h, 1)->miss[R], 2);
+    assert_int_equal(st(h, 1)->access[W], 1);
+    assert_int_equal(st(h, 1)->miss[W], 1);
+    mmusim_hier_free(h);
+}
+
+/* A write miss covering a whole line allocates it without a fetch. */
+static void test_full_line_write_needs_no_fetch(void **state)
+{
+    (void)state;
+    mmusim_hier *h = two_level(cp("l1", 64, 2, 16, "l2"), cp("l2", 1024, 4, 16, "memory"));
+    acc(h, W, 0x100, 16);
+    assert_int_equal(st(h, 0)->miss[W], 1);
+    assert_int_equal(st(h, 1)->access[R] + st(h, 1)->access[W], 0);
+    int dirty = 0;
+    assert_true(mmusim_hier_probe(h, 0, 0x100, 0x100, &dirty));
+    assert_int_equal(dirty, 1);
+    /* 16 bytes at 0x108 straddle: two partial lines, two fetches */
+    acc(h, W, 0x208, 16);
+    assert_int_equal(st(h, 1)->access[R], 2);
+    mmusim_hier_free(h);
+}
+
+/* The end-of-run write-back goes level by level, highest set first and
+ * least recently used first within a set: with a one-line L2, the line
+ * L2 keeps is the most recently used dirty line of L1's set 0. */
+static void test_writeback_all_order(void **state)
+{
+    (void)state;
+    mmusim_hier *h = two_level(cp("l1", 64, 2, 16, "l2"), cp("l2", 16, 1, 16, "memory"));
+    acc(h, W, 0x20, 4); /* set 0 */
+    acc(h, W, 0x00, 4); /* set 0, most recent */
+    acc(h, W, 0x10, 4); /* set 1 */
+    uint64_t w0 = st(h, 1)->access[W];
+    mmusim_cmo_result r;
+    assert_int_equal(mmusim_hier_writeback_all(h, &r), 0);
+    assert_int_equal(r.lines, 4); /* L1's three, then the one L2 ends with */
+    assert_int_equal(st(h, 1)->access[W], w0 + 3);
+    assert_true(mmusim_hier_probe(h, 1, 0x00, 0x00, NULL));
+    /* L2's own dirty line went to memory; L1's lines stay valid and clean */
+    int dirty = 1;
+    assert_true(mmusim_hier_probe(h, 0, 0x20, 0x20, &dirty));
+    assert_int_equal(dirty, 0);
+    assert_true(mmusim_hier_probe(h, 1, 0x00, 0x00, &dirty));
+    assert_int_equal(dirty, 0);
+    mmusim_hier_free(h);
+}
+
 static void test_no_write_allocate_and_write_through(void **state)
 {
     (void)state;
@@ -418,7 +476,9 @@ static void test_bad_params(void **state)
     assert_non_null(strstr(d.msg, "caches.l1.ways"));
     p = cp("l1", 64, 2, 12, "memory");
     assert_int_equal(mmusim_cache_params_check(&p, &d), -MMUSIM_E_CONFIG);
-    p = cp("l1", 96 * 64, 3, 64, "memory"); /* 96 lines, 3 ways: size not pow2 */
+    p = cp("l1", 96 * 64, 3, 64, "memory"); /* 96 lines, 3 ways: 32 sets, fine */
+    assert_int_equal(mmusim_cache_params_check(&p, &d), 0);
+    p = cp("l1", 96 * 64, 2, 64, "memory"); /* 96 lines, 2 ways: 48 sets */
     assert_int_equal(mmusim_cache_params_check(&p, &d), -MMUSIM_E_CONFIG);
     p = cp("l1", 64, 2, 16, "memory");
     p.repl = MMUSIM_REPL_PLRU;
@@ -448,6 +508,9 @@ int main(void)
         cmocka_unit_test(test_repeat_reads_one_miss),
         cmocka_unit_test(test_straddle_is_one_access_per_line),
         cmocka_unit_test(test_write_miss_allocates_as_read_then_writeback),
+        cmocka_unit_test(test_fetch_before_writeback),
+        cmocka_unit_test(test_full_line_write_needs_no_fetch),
+        cmocka_unit_test(test_writeback_all_order),
         cmocka_unit_test(test_no_write_allocate_and_write_through),
         cmocka_unit_test(test_replacement_policies),
         cmocka_unit_test(test_plru_four_way),
