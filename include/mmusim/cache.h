@@ -130,8 +130,9 @@ MMUSIM_API void mmusim_hier_access(mmusim_hier *h, unsigned type, uint64_t va, u
                                    uint32_t size);
 /*
  * The batch entry point for hot loops: replays the access records of
- * `recs` (events are skipped and counted) with pa = va unless the record
- * carries one. Returns the number of accesses replayed.
+ * `recs` with pa = va unless the record carries one; applies cache
+ * maintenance records (mmusim_hier_cmo_event) and skips other events
+ * (counted). Returns the number of access records replayed.
  */
 MMUSIM_API size_t mmusim_hier_run(mmusim_hier *h, const mmusim_rec *recs, size_t n);
 
@@ -157,6 +158,16 @@ MMUSIM_API int mmusim_hier_cmo_setway(mmusim_hier *h, unsigned idx, int op, uint
 MMUSIM_API int mmusim_hier_cmo_all(mmusim_hier *h, unsigned idx, int op, mmusim_cmo_result *res);
 
 /*
+ * A maintenance event of a trace (MMUSIM_REC_CMO), applied as Dinero IV
+ * applies din labels 4 (copy-back) and 5 (invalidate): to every level,
+ * the data path from cpu.dcache down first (so cleaned data is cleaned
+ * again further down), then the levels only the instruction path reaches.
+ * `len` 0 means every line. mmusim_hier_run applies CMO records this way.
+ */
+MMUSIM_API int mmusim_hier_cmo_event(mmusim_hier *h, int op, uint64_t va, uint64_t pa, uint64_t len,
+                                     mmusim_cmo_result *res);
+
+/*
  * Writes back every dirty line of every level, from cpu.dcache down to
  * memory, then the other levels; lines stay valid. This is Dinero IV's
  * end-of-run copy-back, whose writes it counts as demand writes at the
@@ -172,8 +183,9 @@ MMUSIM_API const mmusim_cache_stats *mmusim_hier_stats(const mmusim_hier *h, uns
 MMUSIM_API const mmusim_mem_stats *mmusim_hier_mem_stats(const mmusim_hier *h);
 /* Index of the cache called `name`, or -1. */
 MMUSIM_API int mmusim_hier_find(const mmusim_hier *h, const char *name);
-/* Records skipped by mmusim_hier_run because they were events. */
+/* Event records mmusim_hier_run skipped (no cache meaning) and applied (CMO). */
 MMUSIM_API uint64_t mmusim_hier_events_skipped(const mmusim_hier *h);
+MMUSIM_API uint64_t mmusim_hier_events_applied(const mmusim_hier *h);
 /* 1 if the line holding `pa`/`va` is present in cache `idx` (tests, checks). */
 MMUSIM_API int mmusim_hier_probe(const mmusim_hier *h, unsigned idx, uint64_t va, uint64_t pa,
                                  int *dirty);

@@ -94,6 +94,9 @@ MMUSIM_API int mmusim_trace_open_stream(mmusim_trace_reader **out, FILE *f, cons
 MMUSIM_API long mmusim_trace_read(mmusim_trace_reader *r, mmusim_rec *buf, size_t max,
                                   mmusim_diag *d);
 MMUSIM_API int mmusim_trace_reader_format(const mmusim_trace_reader *r);
+/* The free-text source string of a native trace's header ("" for text
+ * formats); valid until mmusim_trace_close. */
+MMUSIM_API const char *mmusim_trace_reader_source(const mmusim_trace_reader *r);
 MMUSIM_API void mmusim_trace_close(mmusim_trace_reader *r);
 
 /*
@@ -128,6 +131,10 @@ MMUSIM_API int mmusim_lackey_parse_line(const char *line, size_t len, mmusim_rec
                                         mmusim_diag *d);
 MMUSIM_API int mmusim_din_parse_line(const char *line, size_t len, mmusim_rec *out,
                                      mmusim_diag *d);
+/* Access size, in bytes, of every reference of a traditional din line
+ * (Dinero IV's dinfmt.c: 4 bytes, the address rounded down to a multiple
+ * of 4). Extended din lines ("r addr size") carry their own size. */
+#define MMUSIM_DIN_DEFAULT_SIZE 4
 
 /* Summary of a trace, as `mmusim info` prints it. */
 typedef struct mmusim_trace_summary {

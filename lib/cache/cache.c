@@ -86,6 +86,7 @@ struct mmusim_hier {
     mmusim_rng rng;
     mmusim_mem_stats mem;
     uint64_t events_skipped;
+    uint64_t events_applied;
     /* Set by an exclusive level when the line it moved up was dirty; the
      * level above that asked for it reads it right after its fetch. */
     int xfer_dirty;
@@ -741,6 +742,10 @@ size_t mmusim_hier_run(mmusim_hier *h, const mmusim_rec *recs, size_t n)
             if (!dc || !quick_hit(dc, MMUSIM_A_WRITE, va, pa, size))
                 send(h, de, MMUSIM_A_WRITE, va, pa, size);
             break;
+        case MMUSIM_REC_CMO:
+            mmusim_hier_cmo_event(h, r->flags, va, pa, r->arg, NULL);
+            h->events_applied++;
+            continue;
         default:
             h->events_skipped++;
             continue;
@@ -862,51 +867,90 @@ int mmusim_hier_cmo_all(mmusim_hier *h, unsigned idx, int op, mmusim_cmo_result 
  * in which Dinero IV's end-of-run copy-back reaches the next level, which
  * decides what that level evicts. Lines stay valid and become clean.
  */
-static void writeback_level(mmusim_hier *h, int ci, mmusim_cmo_result *r)
+typedef struct stamped {
+    uint64_t stamp;
+    uint32_t line;
+} stamped;
+
+static int cmp_stamped(const void *a, const void *b)
+{
+    const stamped *x = a, *y = b;
+    return (x->stamp > y->stamp) - (x->stamp < y->stamp);
+}
+
+static int writeback_level(mmusim_hier *h, int ci, mmusim_cmo_result *r)
 {
     cache *c = &h->c[ci];
-    uint32_t order[64];
+    int by_age = c->p.repl == MMUSIM_REPL_LRU || c->p.repl == MMUSIM_REPL_FIFO;
+    stamped *dirty = malloc(c->ways * sizeof *dirty);
+    if (!dirty)
+        return -MMUSIM_E_NOMEM;
     for (uint32_t set = c->nsets; set-- > 0;) {
-        uint32_t base = set * c->ways;
-        if (c->ways <= 64 && (c->p.repl == MMUSIM_REPL_LRU || c->p.repl == MMUSIM_REPL_FIFO)) {
-            /* insertion sort of the ways by stamp, oldest first */
-            for (uint32_t w = 0; w < c->ways; w++) {
-                uint32_t k = w;
-                while (k > 0 && c->stamp[base + order[k - 1]] > c->stamp[base + w]) {
-                    order[k] = order[k - 1];
-                    k--;
-                }
-                order[k] = w;
-            }
-            for (uint32_t w = 0; w < c->ways; w++)
-                if (c->tags[base + order[w]] != INVALID_TAG && c->dirty[base + order[w]]) {
-                    clean_line(h, ci, base + order[w]);
-                    r->lines++;
-                }
-        } else {
-            for (uint32_t w = 0; w < c->ways; w++)
-                if (c->tags[base + w] != INVALID_TAG && c->dirty[base + w]) {
-                    clean_line(h, ci, base + w);
-                    r->lines++;
-                }
+        uint32_t base = set * c->ways, nd = 0;
+        for (uint32_t w = 0; w < c->ways; w++)
+            if (c->tags[base + w] != INVALID_TAG && c->dirty[base + w])
+                dirty[nd++] = (stamped){by_age ? c->stamp[base + w] : w, base + w};
+        /* stamps are unique among valid lines, so the order is total */
+        qsort(dirty, nd, sizeof *dirty, cmp_stamped);
+        for (uint32_t k = 0; k < nd; k++) {
+            /* an inclusive level below may have back-invalidated it meanwhile */
+            uint32_t l = dirty[k].line;
+            if (c->tags[l] == INVALID_TAG || !c->dirty[l])
+                continue;
+            clean_line(h, ci, l);
+            r->lines++;
         }
     }
+    free(dirty);
+    return 0;
 }
 
 int mmusim_hier_writeback_all(mmusim_hier *h, mmusim_cmo_result *res)
 {
     mmusim_cmo_result r = {0, 0};
     uint8_t done[MMUSIM_MAX_CACHES] = {0};
-    for (int ci = h->dentry; ci != MEMORY; ci = h->c[ci].next) {
-        writeback_level(h, ci, &r);
+    int rc = 0;
+    for (int ci = h->dentry; ci != MEMORY && !rc; ci = h->c[ci].next) {
+        rc = writeback_level(h, ci, &r);
         done[ci] = 1;
     }
-    for (unsigned i = 0; i < h->n; i++)
+    for (unsigned i = 0; i < h->n && !rc; i++)
         if (!done[i])
-            writeback_level(h, (int)i, &r);
+            rc = writeback_level(h, (int)i, &r);
     r.dirty = r.lines;
     if (res)
         *res = r;
+    return rc;
+}
+
+int mmusim_hier_cmo_event(mmusim_hier *h, int op, uint64_t va, uint64_t pa, uint64_t len,
+                          mmusim_cmo_result *res)
+{
+    mmusim_cmo_result total = {0, 0}, r;
+    uint8_t done[MMUSIM_MAX_CACHES] = {0};
+    int order[2 * MMUSIM_MAX_CACHES], n = 0;
+    /* the data path first, top down, so cleaned data flows down the levels
+     * that are cleaned after it; then what only the instruction path reaches */
+    for (int ci = h->dentry; ci != MEMORY; ci = h->c[ci].next)
+        if (!done[ci]) {
+            done[ci] = 1;
+            order[n++] = ci;
+        }
+    for (int ci = h->ientry; ci != MEMORY; ci = h->c[ci].next)
+        if (!done[ci]) {
+            done[ci] = 1;
+            order[n++] = ci;
+        }
+    for (int k = 0; k < n; k++) {
+        int rc = len ? mmusim_hier_cmo_range(h, (unsigned)order[k], op, va, pa, len, &r)
+                     : mmusim_hier_cmo_all(h, (unsigned)order[k], op, &r);
+        if (rc)
+            return rc;
+        total.lines += r.lines;
+        total.dirty += r.dirty;
+    }
+    if (res)
+        *res = total;
     return 0;
 }
 
@@ -936,6 +980,7 @@ int mmusim_hier_find(const mmusim_hier *h, const char *name)
 }
 
 uint64_t mmusim_hier_events_skipped(const mmusim_hier *h) { return h->events_skipped; }
+uint64_t mmusim_hier_events_applied(const mmusim_hier *h) { return h->events_applied; }
 
 int mmusim_hier_probe(const mmusim_hier *h, unsigned idx, uint64_t va, uint64_t pa, int *dirty)
 {

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Installs, with apt, whatever mmusim needs to build, test, record and fuzz
+# that this Debian 12 machine lacks. Safe to run again: it installs nothing
+# when everything is present. Needs root (or sudo).
+set -euo pipefail
+pkgs=(build-essential cmake pkg-config libzstd-dev zstd libyaml-dev libcmocka-dev valgrind clang python3)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "install-deps: installing ${missing[*]}" >&2
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
