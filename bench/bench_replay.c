@@ -17,7 +17,7 @@
 
 #include "mmusim.h"
 
-#define BATCH 2048
+#define BATCH 4096
 
 static double now(void)
 {

@@ -7,7 +7,7 @@
 
 #include "cli.h"
 
-#define BATCH 65536
+#define BATCH 4096
 
 typedef struct run_out {
     const mmusim_stats *s;

@@ -68,7 +68,7 @@ typedef struct cache {
     uint8_t is_vtag;  /* tag from the VA */
     /* fast path: see the invariants above */
     uint32_t last_line;
-    uint64_t last_iblk, last_tblk;
+    uint64_t last_va, last_pa; /* first byte of last_line, virtual and physical */
     /* 3C */
     mmusim__blockset seen;
     mmusim__falru fa;
@@ -551,6 +551,14 @@ static void exclusive_insert(mmusim_hier *h, int xi, uint64_t va, uint64_t pa, u
     }
 }
 
+/* Records line l, holding blocks (vblk, pblk), as the last one accessed. */
+static inline void set_last(cache *c, uint32_t l, uint64_t vblk, uint64_t pblk)
+{
+    c->last_line = l;
+    c->last_va = vblk << c->lg2_line;
+    c->last_pa = pblk << c->lg2_line;
+}
+
 /* One demand access to one line of cache ci ([va, va+size) within the line). */
 static void line_access(mmusim_hier *h, int ci, unsigned t, uint64_t va, uint64_t pa, uint32_t size)
 {
@@ -581,9 +589,7 @@ static void line_access(mmusim_hier *h, int ci, unsigned t, uint64_t va, uint64_
                 return;
             }
         }
-        c->last_line = l;
-        c->last_iblk = iblk;
-        c->last_tblk = tblk;
+        set_last(c, l, vblk, pblk);
         return;
     }
 
@@ -635,9 +641,7 @@ static void line_access(mmusim_hier *h, int ci, unsigned t, uint64_t va, uint64_
     l = fill(h, ci, vblk, pblk, dirty);
     if (through)
         return;
-    c->last_line = l;
-    c->last_iblk = iblk;
-    c->last_tblk = tblk;
+    set_last(c, l, vblk, pblk);
 }
 
 /* An access of any size to cache ci: one line access per line touched. */
@@ -686,24 +690,28 @@ static inline int quick_hit(cache *c, unsigned t, uint64_t va, uint64_t pa, uint
 {
     if (t == MMUSIM_A_WRITE && c->p.write != MMUSIM_WRITE_BACK)
         return 0;
+    uint32_t l = c->last_line;
+    /* Within the last line, at the same offset by VA and by PA, without
+     * straddling (an address below the line wraps to a huge offset and
+     * fails the first compare, so the sum cannot wrap). Conservative: a
+     * VIVT alias with another PA takes the general path, which is exact. */
+    const uint64_t vo = va - c->last_va;
+    if (l != NO_LINE && vo == pa - c->last_pa && vo < c->p.line_bytes && vo + size <= c->p.line_bytes)
+        goto hit;
     const unsigned lg = c->lg2_line;
     uint64_t vblk = va >> lg;
     if (((va + size - 1) >> lg) != vblk)
         return 0;
     uint64_t pblk = pa >> lg;
     uint64_t iblk = c->is_vidx ? vblk : pblk, tblk = c->is_vtag ? vblk : pblk;
-    uint32_t l = c->last_line;
-    if (l == NO_LINE || iblk != c->last_iblk || tblk != c->last_tblk) {
-        if (c->p.classify_3c)
-            return 0;
-        l = lookup(c, iblk, tblk);
-        if (l == NO_LINE)
-            return 0;
-        touch(c, set_of(c, iblk), l);
-        c->last_line = l;
-        c->last_iblk = iblk;
-        c->last_tblk = tblk;
-    }
+    if (c->p.classify_3c)
+        return 0;
+    l = lookup(c, iblk, tblk);
+    if (l == NO_LINE)
+        return 0;
+    touch(c, set_of(c, iblk), l);
+    set_last(c, l, vblk, pblk);
+hit:
     if (t == MMUSIM_A_WRITE)
         c->dirty[l] = 1;
     c->st.access[t]++;
@@ -720,34 +728,31 @@ size_t mmusim_hier_run(mmusim_hier *h, const mmusim_rec *recs, size_t n)
     cache *dc = de == MEMORY ? NULL : &h->c[de];
     for (size_t i = 0; i < n; i++) {
         const mmusim_rec *r = &recs[i];
+        const unsigned kind = r->kind;
         const uint64_t va = r->va;
         const uint64_t pa = (r->flags & MMUSIM_RECF_PA) ? r->pa : va;
         const uint32_t size = r->size ? r->size : 1;
-        switch (r->kind) {
-        case MMUSIM_REC_IFETCH:
+        /* Two conditional branches rather than a switch, whose jump table
+         * (an indirect branch on data) measured slower. */
+        if (kind == MMUSIM_REC_IFETCH) {
             if (!ic || !quick_hit(ic, MMUSIM_A_IFETCH, va, pa, size))
                 send(h, ie, MMUSIM_A_IFETCH, va, pa, size);
-            break;
-        case MMUSIM_REC_READ:
-            if (!dc || !quick_hit(dc, MMUSIM_A_READ, va, pa, size))
-                send(h, de, MMUSIM_A_READ, va, pa, size);
-            break;
-        case MMUSIM_REC_WRITE:
-            if (!dc || !quick_hit(dc, MMUSIM_A_WRITE, va, pa, size))
+        } else if (kind <= MMUSIM_REC_MODIFY) {
+            /* a modify is a read, then a write */
+            const unsigned t = kind == MMUSIM_REC_WRITE ? MMUSIM_A_WRITE : MMUSIM_A_READ;
+            if (!dc || !quick_hit(dc, t, va, pa, size))
+                send(h, de, t, va, pa, size);
+            if (__builtin_expect(kind == MMUSIM_REC_MODIFY, 0) &&
+                (!dc || !quick_hit(dc, MMUSIM_A_WRITE, va, pa, size)))
                 send(h, de, MMUSIM_A_WRITE, va, pa, size);
-            break;
-        case MMUSIM_REC_MODIFY:
-            if (!dc || !quick_hit(dc, MMUSIM_A_READ, va, pa, size))
-                send(h, de, MMUSIM_A_READ, va, pa, size);
-            if (!dc || !quick_hit(dc, MMUSIM_A_WRITE, va, pa, size))
-                send(h, de, MMUSIM_A_WRITE, va, pa, size);
-            break;
-        case MMUSIM_REC_CMO:
-            mmusim_hier_cmo_event(h, r->flags, va, pa, r->arg, NULL);
-            h->events_applied++;
-            continue;
-        default:
-            h->events_skipped++;
+        } else {
+            if (kind == MMUSIM_REC_CMO) {
+                /* flags holds the operation here, not MMUSIM_RECF_PA */
+                mmusim_hier_cmo_event(h, r->flags, va, va, r->arg, NULL);
+                h->events_applied++;
+            } else {
+                h->events_skipped++;
+            }
             continue;
         }
         done++;
