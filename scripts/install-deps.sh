@@ -4,7 +4,8 @@
 # that this Debian 12 machine lacks. Safe to run again: it installs nothing
 # when everything is present. Needs root (or sudo).
 set -euo pipefail
-pkgs=(build-essential cmake pkg-config libzstd-dev zstd libyaml-dev libcmocka-dev valgrind clang python3)
+# libclang-rt-14-dev holds the libFuzzer and sanitizer runtimes, which clang only recommends.
+pkgs=(build-essential cmake pkg-config libzstd-dev zstd libyaml-dev libcmocka-dev valgrind clang libclang-rt-14-dev python3)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
