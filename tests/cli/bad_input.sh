@@ -24,6 +24,11 @@ printf 'r 100 4\nr zz 4\n' > bad2.din
 expect_fail 1 "bad2\.din.*line 2" "$MMUSIM" run --json r.json bad2.din
 printf '==1== lackey\nI  0400,3\n L 1000,8\n Q 1000,8\n' > bad.lackey
 expect_fail 1 "bad\.lackey.*line 4" "$MMUSIM" run --format lackey --json r.json bad.lackey
+head -c 3000 /dev/urandom > garbage.bin
+printf '\x00\x01binary' >> garbage.bin
+expect_fail 1 "garbage\.bin" "$MMUSIM" run --json r.json garbage.bin
+: > empty.mtr
+expect_fail 1 "empty\.mtr" "$MMUSIM" run --format native --json r.json empty.mtr
 [ ! -e r.json ] || fail "a failed run left r.json behind"; ok
 ls ./*.tmp.* >/dev/null 2>&1 && fail "a failed run left a temporary file"; ok
 
