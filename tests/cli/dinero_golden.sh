@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: MIT
 # mmusim's counts on the shipped traces equal Dinero IV's, exactly: per cache,
-# demand fetches and misses by ifetch/read/write and the 3C split, for the 7
+# demand fetches and misses by ifetch/read/write and the 3C split, for the 8
 # hierarchies of tests/oracle/dinero_compare.py (the benchmark hierarchy, small,
 # direct-mapped, fully associative, L1 lines larger and smaller than L2's, three
-# levels). The numbers in tests/data/dinero-golden.tsv are Dinero IV d4-7's output,
+# levels, unified L1). The numbers in tests/data/dinero-golden.tsv are Dinero IV d4-7's output,
 # written by `dinero_compare.py --emit-golden` (docs/validation.md); Dinero IV
 # itself is not needed here.
 source "$(dirname "$0")/lib.sh"

@@ -36,6 +36,7 @@ FIXED = [
     ((8 << 10, 4, 64), (8 << 10, 4, 64), (32 << 10, 8, 32), None),     # L1 lines larger than L2's
     ((2 << 10, 0, 32), (2 << 10, 0, 32), (16 << 10, 0, 64), None),     # fully associative
     ((16 << 10, 2, 64), (16 << 10, 2, 64), (128 << 10, 8, 64), (1 << 20, 16, 128)),  # 3 levels
+    ("unified", (16 << 10, 2, 32), (256 << 10, 8, 64), None),           # unified L1
 ]
 
 
@@ -65,7 +66,7 @@ def dinero_args(geo, pol, ccc):
     a = []
     names = []
     l1i, l1d, l2, l3 = geo
-    levels = [[("i", l1i), ("d", l1d)]]
+    levels = [[("u", l1d)] if l1i == "unified" else [("i", l1i), ("d", l1d)]]
     if l2:
         levels.append([("u", l2)])
     if l3:
@@ -83,14 +84,15 @@ def dinero_args(geo, pol, ccc):
                       p + "walloc", "n" if pol["alloc"] == "none" else "a"]
             if ccc:
                 a += [p + "ccc"]
-            names.append((f"l{n}-{kind}cache", {"i": "l1i", "d": "l1d"}.get(kind, f"l{n}") if n == 1 else f"l{n}"))
+            names.append((f"l{n}-{kind}cache", {"i": "l1i", "d": "l1d", "u": "l1d"}[kind] if n == 1 else f"l{n}"))
     return a, names
 
 
 def mmusim_sets(geo, pol, ccc):
     l1i, l1d, l2, l3 = geo
     s = []
-    chain = {"l1i": l1i, "l1d": l1d, "l2": l2, "l3": l3}
+    unified = l1i == "unified"
+    chain = {"l1i": None if unified else l1i, "l1d": l1d, "l2": l2, "l3": l3}
     nxt = {"l1i": "l2" if l2 else "memory", "l1d": "l2" if l2 else "memory",
            "l2": "l3" if l3 else "memory", "l3": "memory"}
     for name, g in chain.items():
@@ -104,7 +106,7 @@ def mmusim_sets(geo, pol, ccc):
             s += [f"caches.{name}.repl={pol['repl']}"]
             if name != "l1i":
                 s += [f"caches.{name}.write={pol['write']}", f"caches.{name}.alloc={pol['alloc']}"]
-    s += ["cpu.icache=l1i", "cpu.dcache=l1d", "writeback_at_end=true"]
+    s += ["cpu.icache=" + ("l1d" if unified else "l1i"), "cpu.dcache=l1d", "writeback_at_end=true"]
     return s
 
 
@@ -208,7 +210,8 @@ def main():
             geos += [(geometry_random(rng), policies_random(rng, args.policies)) for _ in range(args.random)]
             for i, (geo, pol) in enumerate(geos):
                 ok, why = compare(args, trace, xdin, geo, pol, i, golden)
-                desc = " ".join("-" if g is None else f"{g[0]}/{g[1] or 'full'}/{g[2]}" for g in geo)
+                desc = " ".join("-" if g is None else g if isinstance(g, str) else f"{g[0]}/{g[1] or 'full'}/{g[2]}"
+                                for g in geo)
                 if pol:
                     desc += " " + ",".join(f"{k}={v}" for k, v in pol.items())
                 print(f"{'ok  ' if ok else 'FAIL'} {os.path.basename(trace)} [{desc}] {why}")
