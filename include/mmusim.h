@@ -8,5 +8,6 @@
 #include "mmusim/cache.h"
 #include "mmusim/config.h"
 #include "mmusim/stats.h"
+#include "mmusim/xlat.h"
 
 #endif

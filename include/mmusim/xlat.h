@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: MIT */
+/* mmusim translation: regime state by register name, walk requests, results and faults, the memory port. */
+#ifndef MMUSIM_XLAT_H
+#define MMUSIM_XLAT_H
+
+#include "core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * Descriptor families, one walker each behind mmusim_xlat_walk.
+ * This version walks ARMv4/v5 short descriptors; the others are named so
+ * the API does not change as they arrive, and are refused with
+ * -MMUSIM_E_UNSUPPORTED until then.
+ */
+enum mmusim_xlat_format {
+    MMUSIM_XLAT_ARMV5 = 1,   /* "armv5": ARMv4/v5 short descriptors, domains, FCSE */
+    MMUSIM_XLAT_ARMV6,       /* "armv6": short descriptors, SCTLR.XP selects the format */
+    MMUSIM_XLAT_ARMV7,       /* "armv7": ARMv7 short descriptors */
+    MMUSIM_XLAT_ARMV7_LPAE,  /* "armv7-lpae": long descriptors, AArch32 */
+    MMUSIM_XLAT_AARCH64,     /* "aarch64": 4K/16K/64K granules */
+};
+MMUSIM_API const char *mmusim_xlat_format_name(int fmt);
+MMUSIM_API int mmusim_xlat_format_parse(const char *name, int *fmt);
+
+/*
+ * Translation regime state: the system registers a walk reads, by their
+ * architectural meaning. AArch32 and AArch64 names of one register map to
+ * one field (TTBCR and TCR_EL1 are `tcr`). Set them by name with
+ * mmusim_xlat_set_reg ("TTBR0", "DACR", ...), or directly.
+ */
+typedef struct mmusim_xlat_regs {
+    uint64_t sctlr;      /* SCTLR / SCTLR_EL1: M (bit 0), S (8), R (9), XP (23), AFE (29), TRE (28) */
+    uint64_t ttbr0;      /* TTBR0 / TTBR0_EL1 */
+    uint64_t ttbr1;      /* TTBR1 / TTBR1_EL1 */
+    uint64_t tcr;        /* TTBCR / TCR_EL1 */
+    uint64_t dacr;       /* DACR: two bits a domain */
+    uint64_t contextidr; /* CONTEXTIDR / CONTEXTIDR_EL1 */
+    uint64_t fcseidr;    /* FCSEIDR: PID in bits [31:25] */
+    uint64_t mair;       /* MAIR1:MAIR0 / MAIR_EL1 */
+    uint64_t prrr, nmrr; /* PRRR, NMRR (TEX remap) */
+    uint64_t vttbr, vtcr;             /* VTTBR / VTTBR_EL2, VTCR / VTCR_EL2 */
+    uint64_t hcr;                     /* HCR / HCR_EL2: VM (bit 0) */
+    uint64_t sctlr_el2, ttbr0_el2, tcr_el2, mair_el2; /* HSCTLR, HTTBR, HTCR, HMAIR */
+} mmusim_xlat_regs;
+
+/* Sets or reads a register by name (case-insensitive, AArch32 or AArch64
+ * spelling); errors name the register and list the known ones. */
+MMUSIM_API int mmusim_xlat_set_reg(mmusim_xlat_regs *r, const char *name, uint64_t value,
+                                   mmusim_diag *d);
+MMUSIM_API int mmusim_xlat_get_reg(const mmusim_xlat_regs *r, const char *name, uint64_t *value,
+                                   mmusim_diag *d);
+
+/*
+ * The memory port. Every descriptor a walk reads goes through
+ * port->read, one call a descriptor, so a core model can route walks
+ * through its caches and count and time them; a non-zero return is an
+ * external abort on the walk (an architectural fault, not an error).
+ */
+typedef struct mmusim_xlat_port {
+    int (*read)(void *ctx, uint64_t pa, unsigned bytes, uint64_t *value);
+    void *ctx;
+} mmusim_xlat_port;
+
+/* Access types and privilege of a request. */
+enum mmusim_xlat_access { MMUSIM_XA_READ = 0, MMUSIM_XA_WRITE = 1, MMUSIM_XA_EXEC = 2 };
+
+typedef struct mmusim_xlat_req {
+    uint64_t va;      /* the virtual address as the program issued it */
+    uint8_t access;   /* enum mmusim_xlat_access */
+    uint8_t priv;     /* 1: privileged (SVC/EL1), 0: user (USR/EL0) */
+} mmusim_xlat_req;
+
+/* One descriptor read of a walk. */
+typedef struct mmusim_xlat_read {
+    uint64_t addr;   /* physical address read */
+    uint64_t value;  /* the descriptor */
+    uint8_t stage;   /* 1 or 2 */
+    uint8_t level;   /* 1, 2 (short) or 0..3 (long) */
+    uint8_t bytes;   /* 4 or 8 */
+} mmusim_xlat_read;
+
+/* A 4-level by 4-level nested walk reads up to 24 descriptors. */
+#define MMUSIM_XLAT_MAX_READS 32
+
+/* Permission bits of a translation. */
+#define MMUSIM_PERM_PR 0x01u /* privileged read */
+#define MMUSIM_PERM_PW 0x02u /* privileged write */
+#define MMUSIM_PERM_PX 0x04u /* privileged execute */
+#define MMUSIM_PERM_UR 0x08u /* user read */
+#define MMUSIM_PERM_UW 0x10u /* user write */
+#define MMUSIM_PERM_UX 0x20u /* user execute */
+
+/* What a walk found (valid when the fault type is MMUSIM_FAULT_NONE;
+ * `reads` is valid either way). */
+typedef struct mmusim_xlat_result {
+    uint64_t mva;        /* the address after FCSE relocation (= va without FCSE) */
+    uint64_t pa;         /* output address */
+    uint64_t page_bytes; /* size of the page, section or block */
+    uint8_t level;       /* level of the final descriptor */
+    uint8_t domain;      /* short descriptors: domain 0..15 */
+    uint8_t perm;        /* MMUSIM_PERM_* */
+    uint8_t global;      /* 1 if the mapping is global (not ASID-tagged) */
+    uint16_t asid;       /* ASID the translation is tagged with, if not global */
+    uint32_t attrs;      /* raw attribute bits: short: TEX[4:2] C[1] B[0]; long: AttrIndx */
+    uint32_t nreads;
+    mmusim_xlat_read reads[MMUSIM_XLAT_MAX_READS];
+} mmusim_xlat_result;
+
+/* Fault types, as the ARM ARM names them. */
+enum mmusim_fault_type {
+    MMUSIM_FAULT_NONE = 0,
+    MMUSIM_FAULT_TRANSLATION,
+    MMUSIM_FAULT_ACCESS_FLAG,
+    MMUSIM_FAULT_DOMAIN,
+    MMUSIM_FAULT_PERMISSION,
+    MMUSIM_FAULT_ADDRESS_SIZE,
+    MMUSIM_FAULT_EXTERNAL,   /* synchronous external abort on a table walk */
+};
+MMUSIM_API const char *mmusim_fault_name(int type);
+
+/* A fault: the simulation's answer for this access, not an error. */
+typedef struct mmusim_xlat_fault {
+    uint8_t type;    /* enum mmusim_fault_type */
+    uint8_t level;   /* level at which it was detected */
+    uint8_t stage;   /* 1 or 2 */
+    uint8_t domain;  /* short descriptors: domain, when the FSR reports one */
+    uint32_t fsr;    /* architectural status: FSR (short) or DFSC/IFSC (long) */
+    uint64_t far;    /* faulting (modified) virtual address */
+} mmusim_xlat_fault;
+
+/*
+ * Walks the tables for one request. The convention, for every walker:
+ * the return is 0 when the walk ran to its end, whether it translated
+ * (fault->type == MMUSIM_FAULT_NONE, res describes the mapping) or
+ * faulted (fault describes the fault); it is negative only for errors
+ * of the call itself: a format this version does not walk
+ * (-MMUSIM_E_UNSUPPORTED) or invalid arguments. With the MMU off
+ * (SCTLR.M = 0) the output is the input address, flat.
+ */
+MMUSIM_API int mmusim_xlat_walk(int fmt, const mmusim_xlat_regs *regs, const mmusim_xlat_port *port,
+                                const mmusim_xlat_req *req, mmusim_xlat_result *res,
+                                mmusim_xlat_fault *fault);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

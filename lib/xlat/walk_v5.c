@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: MIT */
+/* ARMv4/v5 short-descriptor walk: sections, coarse and fine tables, 16 domains, AP with SCTLR.S/R, FCSE. */
+/*
+ * Sources: the ARM Architecture Reference Manual for ARMv5 (DDI 0100, part
+ * B "Memory Management Unit": first- and second-level descriptor formats,
+ * the access-permission table, the fault priorities and status codes) and
+ * the ARM926EJ-S TRM (DDI 0198E, chapter 3, the same tables for a real part).
+ *
+ * The walk, for a 32-bit virtual address VA:
+ *
+ *   MVA = VA | FCSEIDR.PID << 25        if VA < 32 MiB (VA[31:25] == 0)
+ *   L1  = TTBR[31:14] : MVA[31:20] : 00        one word; bits[1:0]:
+ *         00 fault, 01 coarse table, 10 section (1 MiB), 11 fine table
+ *   coarse: L2 = L1[31:10] : MVA[19:12] : 00   256 entries of 4 KiB
+ *   fine:   L2 = L1[31:12] : MVA[19:10] : 00   1024 entries of 1 KiB
+ *   L2 bits[1:0]: 00 fault, 01 large page (64 KiB, 4 AP subpages of 16 KiB),
+ *         10 small page (4 KiB, 4 AP subpages of 1 KiB), 11 tiny page
+ *         (1 KiB, fine tables only)
+ *
+ * A large page in a coarse table is replicated in 16 consecutive entries
+ * (64 in a fine table), a small page in a fine table in 4: the walker
+ * reads the one entry the address selects, as the hardware does, so a
+ * builder that forgets a replica produces the fault the hardware would.
+ *
+ * Fault priority (highest first): external abort on the walk, translation,
+ * domain, permission; so a page's second-level descriptor is read before
+ * its domain is checked, and an invalid one is a translation fault even in
+ * a no-access domain. (QEMU checks the domain straight after the first
+ * level; the ARM ARM's priority table is followed here.)
+ *
+ * Choices where the architecture leaves freedom, each stated:
+ *  - DACR value 0b10 is reserved (UNPREDICTABLE): treated as no access.
+ *  - AP = 00 with S = R = 1 is UNPREDICTABLE: no access.
+ *  - Descriptor type 0b11 in a coarse table is reserved in ARMv5
+ *    (UNPREDICTABLE): a page translation fault, as QEMU chooses.
+ *  - FSR[7:4] of a section translation fault is UNPREDICTABLE: the domain
+ *    field of the invalid descriptor is reported, as QEMU does.
+ *  - With the MMU off the output address is the MVA (FCSE still applies).
+ *  - ARMv5 has no execute permission: execute needs read.
+ * Not modelled: alignment faults (they belong to the core, issue 4).
+ */
+#include "xlat/xlat_internal.h"
+
+/* FSR status codes (FSR[3:0]). */
+enum {
+    FSR_TRANS_SECTION = 0x5,
+    FSR_TRANS_PAGE = 0x7,
+    FSR_DOMAIN_SECTION = 0x9,
+    FSR_DOMAIN_PAGE = 0xb,
+    FSR_PERM_SECTION = 0xd,
+    FSR_PERM_PAGE = 0xf,
+    FSR_EXT_L1 = 0xc,
+    FSR_EXT_L2 = 0xe,
+};
+
+#define SCTLR_M (1u << 0)
+#define SCTLR_S (1u << 8)
+#define SCTLR_R (1u << 9)
+
+/* Permissions of AP under SCTLR.S and .R (the ARMv5 AP table). */
+static unsigned ap_perm(unsigned ap, uint64_t sctlr)
+{
+    switch (ap & 3) {
+    case 0:
+        switch (sctlr & (SCTLR_S | SCTLR_R)) {
+        case SCTLR_S: return MMUSIM_PERM_PR;
+        case SCTLR_R: return MMUSIM_PERM_PR | MMUSIM_PERM_UR;
+        default: return 0; /* S = R = 0: no access; S = R = 1: UNPREDICTABLE, none */
+        }
+    case 1: return MMUSIM_PERM_PR | MMUSIM_PERM_PW;
+    case 2: return MMUSIM_PERM_PR | MMUSIM_PERM_PW | MMUSIM_PERM_UR;
+    default: return MMUSIM_PERM_PR | MMUSIM_PERM_PW | MMUSIM_PERM_UR | MMUSIM_PERM_UW;
+    }
+}
+
+/* Execute follows read: ARMv5 has no XN. */
+static unsigned with_exec(unsigned p)
+{
+    if (p & MMUSIM_PERM_PR)
+        p |= MMUSIM_PERM_PX;
+    if (p & MMUSIM_PERM_UR)
+        p |= MMUSIM_PERM_UX;
+    return p;
+}
+
+static unsigned needed(const mmusim_xlat_req *q)
+{
+    static const unsigned need[2][3] = {
+        {MMUSIM_PERM_UR, MMUSIM_PERM_UW, MMUSIM_PERM_UX},
+        {MMUSIM_PERM_PR, MMUSIM_PERM_PW, MMUSIM_PERM_PX},
+    };
+    return need[q->priv ? 1 : 0][q->access];
+}
+
+/* FCSE: addresses in the bottom 32 MiB are relocated to the process's slot. */
+static uint32_t fcse(uint32_t va, uint64_t fcseidr)
+{
+    return va < (1u << 25) ? va | ((uint32_t)fcseidr & 0xfe000000u) : va;
+}
+
+int mmusim__walk_v5(mmusim__walk *w)
+{
+    const mmusim_xlat_regs *r = w->in_regs;
+    const mmusim_xlat_req *q = w->in_req;
+    mmusim_xlat_result *res = w->out_res;
+    /* A 32-bit architecture: the VA is taken modulo 2^32. */
+    const uint32_t mva = fcse((uint32_t)q->va, r->fcseidr);
+    res->mva = mva;
+    res->global = 1; /* no ASIDs before ARMv6 */
+
+    if (!(r->sctlr & SCTLR_M)) {
+        res->pa = mva;
+        res->page_bytes = 4096;
+        res->perm = with_exec(ap_perm(3, 0));
+        return 0;
+    }
+
+    uint64_t l1a = (r->ttbr0 & 0xffffc000u) | ((uint64_t)(mva >> 20) << 2), d1;
+    if (mmusim__xlat_desc_read(w, 1, 1, l1a, 4, &d1))
+        return mmusim__xlat_fault(w, MMUSIM_FAULT_EXTERNAL, 1, 1, 0, FSR_EXT_L1, mva);
+    const unsigned type = d1 & 3, domain = (d1 >> 5) & 0xf;
+    if (type == 0)
+        return mmusim__xlat_fault(w, MMUSIM_FAULT_TRANSLATION, 1, 1, domain,
+                                  domain << 4 | FSR_TRANS_SECTION, mva);
+
+    unsigned level, ap, attrs;
+    uint64_t pa, size;
+    if (type == 2) { /* section */
+        level = 1;
+        pa = (d1 & 0xfff00000u) | (mva & 0x000fffffu);
+        size = 1u << 20;
+        ap = (d1 >> 10) & 3;
+        attrs = (d1 >> 2) & 3;
+    } else {
+        level = 2;
+        uint64_t l2a = type == 1 ? (d1 & 0xfffffc00u) | ((uint64_t)((mva >> 12) & 0xff) << 2)
+                                 : (d1 & 0xfffff000u) | ((uint64_t)((mva >> 10) & 0x3ff) << 2);
+        uint64_t d2;
+        if (mmusim__xlat_desc_read(w, 1, 2, l2a, 4, &d2))
+            return mmusim__xlat_fault(w, MMUSIM_FAULT_EXTERNAL, 1, 2, domain,
+                                      domain << 4 | FSR_EXT_L2, mva);
+        switch (d2 & 3) {
+        case 1: /* large page: AP subpage from MVA[15:14] */
+            pa = (d2 & 0xffff0000u) | (mva & 0xffffu);
+            size = 1u << 16;
+            ap = (d2 >> (4 + 2 * ((mva >> 14) & 3))) & 3;
+            break;
+        case 2: /* small page: AP subpage from MVA[11:10] */
+            pa = (d2 & 0xfffff000u) | (mva & 0xfffu);
+            size = 1u << 12;
+            ap = (d2 >> (4 + 2 * ((mva >> 10) & 3))) & 3;
+            break;
+        case 3:
+            if (type == 1) /* reserved in a coarse table: see the choices above */
+                return mmusim__xlat_fault(w, MMUSIM_FAULT_TRANSLATION, 1, 2, domain,
+                                          domain << 4 | FSR_TRANS_PAGE, mva);
+            pa = (d2 & 0xfffffc00u) | (mva & 0x3ffu); /* tiny page */
+            size = 1u << 10;
+            ap = (d2 >> 4) & 3;
+            break;
+        default:
+            return mmusim__xlat_fault(w, MMUSIM_FAULT_TRANSLATION, 1, 2, domain,
+                                      domain << 4 | FSR_TRANS_PAGE, mva);
+        }
+        attrs = (d2 >> 2) & 3;
+    }
+
+    res->level = (uint8_t)level;
+    res->domain = (uint8_t)domain;
+    res->pa = pa;
+    res->page_bytes = size;
+    res->attrs = attrs; /* C[1] B[0] */
+
+    switch ((r->dacr >> (2 * domain)) & 3) {
+    case 0: /* no access */
+    case 2: /* reserved: see the choices above */
+        return mmusim__xlat_fault(w, MMUSIM_FAULT_DOMAIN, 1, level, domain,
+                                  domain << 4 | (level == 1 ? FSR_DOMAIN_SECTION : FSR_DOMAIN_PAGE), mva);
+    case 3: /* manager: no permission checks */
+        res->perm = with_exec(ap_perm(3, 0));
+        return 0;
+    default: /* client: AP decides */
+        res->perm = (uint8_t)with_exec(ap_perm(ap, r->sctlr));
+        break;
+    }
+    if (!(res->perm & needed(q)))
+        return mmusim__xlat_fault(w, MMUSIM_FAULT_PERMISSION, 1, level, domain,
+                                  domain << 4 | (level == 1 ? FSR_PERM_SECTION : FSR_PERM_PAGE), mva);
+    return 0;
+}

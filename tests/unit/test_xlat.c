@@ -1,0 +1,313 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of lib/xlat: the ARMv5 walker against the ARM ARM's descriptor, AP and fault tables. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "mmusim.h"
+#include "mmusim/xlat.h"
+
+/* A tiny word-addressed memory for the port: (address, word) pairs. */
+typedef struct tmem {
+    uint64_t addr[4096];
+    uint32_t word[4096];
+    int n;
+    uint64_t abort_at; /* reading this address is an external abort (0: none) */
+} tmem;
+
+static void poke(tmem *m, uint64_t a, uint32_t v)
+{
+    for (int i = 0; i < m->n; i++)
+        if (m->addr[i] == a) {
+            m->word[i] = v;
+            return;
+        }
+    assert_true(m->n < 4096);
+    m->addr[m->n] = a;
+    m->word[m->n++] = v;
+}
+
+static int port_read(void *ctx, uint64_t pa, unsigned bytes, uint64_t *value)
+{
+    tmem *m = ctx;
+    assert_int_equal(bytes, 4);
+    if (m->abort_at && pa == m->abort_at)
+        return 1;
+    *value = 0;
+    for (int i = 0; i < m->n; i++)
+        if (m->addr[i] == pa)
+            *value = m->word[i];
+    return 0;
+}
+
+#define TTB 0x8000c000u /* 16 KiB aligned */
+
+typedef struct env {
+    tmem mem;
+    mmusim_xlat_regs regs;
+    mmusim_xlat_port port;
+} env;
+
+static env *E;
+
+static int setup(void **state)
+{
+    static env e;
+    memset(&e, 0, sizeof e);
+    mmusim_xlat_set_reg(&e.regs, "SCTLR", 1, NULL); /* M */
+    mmusim_xlat_set_reg(&e.regs, "TTBR0", TTB, NULL);
+    mmusim_xlat_set_reg(&e.regs, "DACR", 0x55555555u, NULL); /* every domain client */
+    e.port.read = port_read;
+    e.port.ctx = &e.mem;
+    E = &e;
+    *state = &e;
+    return 0;
+}
+
+/* First-level descriptors. */
+static uint32_t section(uint32_t pa, unsigned ap, unsigned dom) { return (pa & 0xfff00000u) | ap << 10 | dom << 5 | 1u << 4 | 2; }
+static uint32_t coarse(uint32_t base, unsigned dom) { return (base & 0xfffffc00u) | dom << 5 | 1u << 4 | 1; }
+static uint32_t fine(uint32_t base, unsigned dom) { return (base & 0xfffff000u) | dom << 5 | 1u << 4 | 3; }
+static void l1(uint32_t va, uint32_t desc) { poke(&E->mem, TTB | (va >> 20) << 2, desc); }
+
+static int walk(uint64_t va, int access, int priv, mmusim_xlat_result *r, mmusim_xlat_fault *f)
+{
+    mmusim_xlat_req q = {va, (uint8_t)access, (uint8_t)priv};
+    int rc = mmusim_xlat_walk(MMUSIM_XLAT_ARMV5, &E->regs, &E->port, &q, r, f);
+    assert_int_equal(rc, 0);
+    return f->type;
+}
+
+static mmusim_xlat_result R;
+static mmusim_xlat_fault F;
+
+static void test_section(void **state)
+{
+    (void)state;
+    l1(0x12300000, section(0x45600000, 3, 0));
+    assert_int_equal(walk(0x12345678, MMUSIM_XA_READ, 0, &R, &F), MMUSIM_FAULT_NONE);
+    assert_int_equal(R.pa, 0x45645678);
+    assert_int_equal(R.page_bytes, 1 << 20);
+    assert_int_equal(R.level, 1);
+    assert_int_equal(R.nreads, 1);
+    assert_int_equal(R.reads[0].addr, TTB | 0x123 << 2);
+    assert_int_equal(R.reads[0].level, 1);
+    assert_true(R.global);
+}
+
+static void test_coarse_small_and_large(void **state)
+{
+    (void)state;
+    uint32_t tbl = 0x80100400; /* 1 KiB aligned */
+    l1(0x40000000, coarse(tbl, 2));
+    /* small page at VA 0x40003000 (index 3): AP 3 in every subpage */
+    poke(&E->mem, tbl + 3 * 4, 0x90005000u | 0xff0 | 2);
+    assert_int_equal(walk(0x40003abc, MMUSIM_XA_WRITE, 0, &R, &F), MMUSIM_FAULT_NONE);
+    assert_int_equal(R.pa, 0x90005abc);
+    assert_int_equal(R.page_bytes, 4096);
+    assert_int_equal(R.level, 2);
+    assert_int_equal(R.domain, 2);
+    assert_int_equal(R.nreads, 2);
+    assert_int_equal(R.reads[1].addr, tbl + 3 * 4);
+    /* large page at VA 0x40010000: replicated in entries 16..31; each
+     * entry read gives the same 64 KiB page */
+    for (int i = 16; i < 32; i++)
+        poke(&E->mem, tbl + (uint32_t)i * 4, 0xa0070000u | 0xff0 | 1);
+    assert_int_equal(walk(0x4001f123, MMUSIM_XA_READ, 0, &R, &F), MMUSIM_FAULT_NONE);
+    assert_int_equal(R.pa, 0xa007f123);
+    assert_int_equal(R.page_bytes, 65536);
+    assert_int_equal(R.reads[1].addr, tbl + 31 * 4);
+    /* a coarse entry of type 0b11 is reserved in ARMv5: page translation fault */
+    poke(&E->mem, tbl + 5 * 4, 0x90006000u | 0xff0 | 3);
+    assert_int_equal(walk(0x40005000, MMUSIM_XA_READ, 1, &R, &F), MMUSIM_FAULT_TRANSLATION);
+    assert_int_equal(F.fsr, 2 << 4 | 0x7);
+    assert_int_equal(F.level, 2);
+}
+
+static void test_fine_tiny(void **state)
+{
+    (void)state;
+    uint32_t tbl = 0x80200000; /* 4 KiB aligned */
+    l1(0x50000000, fine(tbl, 1));
+    /* tiny page at VA 0x50000c00 (index 3) */
+    poke(&E->mem, tbl + 3 * 4, 0xb0000400u | 3u << 4 | 3);
+    assert_int_equal(walk(0x50000c10, MMUSIM_XA_WRITE, 0, &R, &F), MMUSIM_FAULT_NONE);
+    assert_int_equal(R.pa, 0xb0000410);
+    assert_int_equal(R.page_bytes, 1024);
+    assert_int_equal(R.reads[1].addr, tbl + 3 * 4);
+    /* small page in a fine table: 4 replicas, index from MVA[19:10] */
+    for (int i = 8; i < 12; i++)
+        poke(&E->mem, tbl + (uint32_t)i * 4, 0xb0010000u | 0xff0 | 2);
+    assert_int_equal(walk(0x50002fff, MMUSIM_XA_READ, 0, &R, &F), MMUSIM_FAULT_NONE);
+    assert_int_equal(R.pa, 0xb0010fff);
+    assert_int_equal(R.reads[1].addr, tbl + 11 * 4);
+}
+
+static void test_translation_faults(void **state)
+{
+    (void)state;
+    /* first level invalid: section translation fault, level 1 */
+    assert_int_equal(walk(0x60000000, MMUSIM_XA_READ, 1, &R, &F), MMUSIM_FAULT_TRANSLATION);
+    assert_int_equal(F.fsr, 0x5);
+    assert_int_equal(F.level, 1);
+    assert_int_equal(F.far, 0x60000000);
+    /* second level invalid: page translation fault with the domain */
+    l1(0x61000000, coarse(0x80300000, 7));
+    assert_int_equal(walk(0x61000000, MMUSIM_XA_READ, 1, &R, &F), MMUSIM_FAULT_TRANSLATION);
+    assert_int_equal(F.fsr, 7 << 4 | 0x7);
+    assert_int_equal(F.domain, 7);
+    /* priority: translation before domain, even in a no-access domain */
+    mmusim_xlat_set_reg(&E->regs, "DACR", 0x55555555u & ~(3u << 14), NULL);
+    assert_int_equal(walk(0x61000000, MMUSIM_XA_READ, 1, &R, &F), MMUSIM_FAULT_TRANSLATION);
+    assert_int_equal(R.nreads, 2);
+}
+
+static void test_domains(void **state)
+{
+    (void)state;
+    l1(0x70000000, section(0x70000000, 0, 4)); /* AP 0: no access for a client */
+    /* client: AP 0 with S = R = 0 denies even privileged reads */
+    assert_int_equal(walk(0x70000000, MMUSIM_XA_READ, 1, &R, &F), MMUSIM_FAULT_PERMISSION);
+    assert_int_equal(F.fsr, 4 << 4 | 0xd);
+    /* manager: no permission checks */
+    E->regs.dacr = 3u << 8;
+    assert_int_equal(walk(0x70000000, MMUSIM_XA_WRITE, 0, &R, &F), MMUSIM_FAULT_NONE);
+    /* no access and the reserved value: domain faults, section and page */
+    for (unsigned v = 0; v <= 2; v += 2) {
+        E->regs.dacr = v << 8;
+        assert_int_equal(walk(0x70000000, MMUSIM_XA_READ, 1, &R, &F), MMUSIM_FAULT_DOMAIN);
+        assert_int_equal(F.fsr, 4 << 4 | 0x9);
+    }
+    l1(0x71000000, coarse(0x80400000, 4));
+    poke(&E->mem, 0x80400000, 0x91000000u | 0xff0 | 2);
+    assert_int_equal(walk(0x71000000, MMUSIM_XA_READ, 1, &R, &F), MMUSIM_FAULT_DOMAIN);
+    assert_int_equal(F.fsr, 4 << 4 | 0xb);
+    assert_int_equal(F.level, 2);
+}
+
+/* The ARMv5 access-permission table, every row. */
+static void test_ap_table(void **state)
+{
+    (void)state;
+    /* expected permissions: [ap][S][R] = "priv read, priv write, user read, user write" */
+    static const char *const want[4][2][2] = {
+        {{"----", "r-r-"}, {"r---", "----"}},
+        {{"rw--", "rw--"}, {"rw--", "rw--"}},
+        {{"rwr-", "rwr-"}, {"rwr-", "rwr-"}},
+        {{"rwrw", "rwrw"}, {"rwrw", "rwrw"}},
+    };
+    for (unsigned ap = 0; ap < 4; ap++)
+        for (unsigned s = 0; s < 2; s++)
+            for (unsigned rr = 0; rr < 2; rr++) {
+                E->regs.sctlr = 1 | s << 8 | rr << 9;
+                l1(0x7f000000, section(0x7f000000, ap, 0));
+                char got[5] = "----";
+                int k = 0;
+                for (int priv = 1; priv >= 0; priv--)
+                    for (int acc = MMUSIM_XA_READ; acc <= MMUSIM_XA_WRITE; acc++, k++)
+                        if (walk(0x7f000000, acc, priv, &R, &F) == MMUSIM_FAULT_NONE)
+                            got[k] = acc == MMUSIM_XA_READ ? 'r' : 'w';
+                        else
+                            assert_int_equal(F.fsr, 0xd);
+                if (strcmp(got, want[ap][s][rr]))
+                    fail_msg("AP %u S %u R %u: got %s, want %s", ap, s, rr, got, want[ap][s][rr]);
+            }
+}
+
+static void test_subpages(void **state)
+{
+    (void)state;
+    uint32_t tbl = 0x80500000;
+    l1(0x72000000, coarse(tbl, 0));
+    /* small page with AP3..AP0 = 3, 2, 1, 0: subpage k (MVA[11:10]) gets APk */
+    poke(&E->mem, tbl, 0x92000000u | (3u << 10 | 2u << 8 | 1u << 6 | 0u << 4) | 2);
+    assert_int_equal(walk(0x72000000, MMUSIM_XA_READ, 1, &R, &F), MMUSIM_FAULT_PERMISSION);
+    assert_int_equal(F.fsr, 0xf);
+    assert_int_equal(walk(0x72000400, MMUSIM_XA_READ, 0, &R, &F), MMUSIM_FAULT_PERMISSION);
+    assert_int_equal(walk(0x72000400, MMUSIM_XA_WRITE, 1, &R, &F), MMUSIM_FAULT_NONE);
+    assert_int_equal(walk(0x72000800, MMUSIM_XA_READ, 0, &R, &F), MMUSIM_FAULT_NONE);
+    assert_int_equal(walk(0x72000800, MMUSIM_XA_WRITE, 0, &R, &F), MMUSIM_FAULT_PERMISSION);
+    assert_int_equal(walk(0x72000c00, MMUSIM_XA_WRITE, 0, &R, &F), MMUSIM_FAULT_NONE);
+}
+
+static void test_fcse(void **state)
+{
+    (void)state;
+    mmusim_xlat_set_reg(&E->regs, "FCSEIDR", 5u << 25, NULL);
+    l1(0x0a000000, section(0x30000000, 3, 0));
+    l1(0x02000000, section(0x40000000, 3, 0));
+    /* below 32 MiB: relocated to slot 5 */
+    assert_int_equal(walk(0x00001234, MMUSIM_XA_READ, 0, &R, &F), MMUSIM_FAULT_NONE);
+    assert_int_equal(R.mva, 0x0a001234);
+    assert_int_equal(R.pa, 0x30001234);
+    /* at and above 32 MiB: unchanged */
+    assert_int_equal(walk(0x02000010, MMUSIM_XA_READ, 0, &R, &F), MMUSIM_FAULT_NONE);
+    assert_int_equal(R.mva, 0x02000010);
+    assert_int_equal(R.pa, 0x40000010);
+    /* the fault address is the MVA */
+    assert_int_equal(walk(0x00100000, MMUSIM_XA_READ, 0, &R, &F), MMUSIM_FAULT_TRANSLATION);
+    assert_int_equal(F.far, 0x0a100000);
+}
+
+static void test_external_abort_and_mmu_off(void **state)
+{
+    (void)state;
+    E->mem.abort_at = TTB | (0x123u << 2);
+    assert_int_equal(walk(0x12300000, MMUSIM_XA_READ, 1, &R, &F), MMUSIM_FAULT_EXTERNAL);
+    assert_int_equal(F.fsr, 0xc);
+    l1(0x13300000, coarse(0x80600000, 9));
+    E->mem.abort_at = 0x80600000;
+    assert_int_equal(walk(0x13300000, MMUSIM_XA_READ, 1, &R, &F), MMUSIM_FAULT_EXTERNAL);
+    assert_int_equal(F.fsr, 9 << 4 | 0xe);
+    assert_int_equal(F.level, 2);
+    E->mem.abort_at = 0;
+    E->regs.sctlr = 0;
+    assert_int_equal(walk(0xdeadbeef, MMUSIM_XA_WRITE, 0, &R, &F), MMUSIM_FAULT_NONE);
+    assert_int_equal(R.pa, 0xdeadbeef);
+    assert_int_equal(R.nreads, 0);
+}
+
+static void test_registers_and_api(void **state)
+{
+    (void)state;
+    mmusim_xlat_regs r;
+    memset(&r, 0, sizeof r);
+    mmusim_diag d;
+    assert_int_equal(mmusim_xlat_set_reg(&r, "ttbr0_el1", 0x1234, &d), 0);
+    uint64_t v = 0;
+    assert_int_equal(mmusim_xlat_get_reg(&r, "TTBR0", &v, &d), 0);
+    assert_int_equal(v, 0x1234);
+    assert_int_equal(mmusim_xlat_set_reg(&r, "TTBR7", 1, &d), -MMUSIM_E_KEY);
+    assert_non_null(strstr(d.msg, "TTBR7"));
+    int fmt;
+    assert_int_equal(mmusim_xlat_format_parse("armv7-lpae", &fmt), 0);
+    assert_string_equal(mmusim_xlat_format_name(fmt), "armv7-lpae");
+    assert_int_equal(mmusim_xlat_format_parse("armv9", &fmt), -MMUSIM_E_INVAL);
+    mmusim_xlat_req q = {0, MMUSIM_XA_READ, 1};
+    assert_int_equal(mmusim_xlat_walk(MMUSIM_XLAT_AARCH64, &E->regs, &E->port, &q, &R, &F),
+                     -MMUSIM_E_UNSUPPORTED);
+    q.access = 9;
+    assert_int_equal(mmusim_xlat_walk(MMUSIM_XLAT_ARMV5, &E->regs, &E->port, &q, &R, &F), -MMUSIM_E_INVAL);
+    assert_string_equal(mmusim_fault_name(MMUSIM_FAULT_DOMAIN), "domain");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_section, setup),
+        cmocka_unit_test_setup(test_coarse_small_and_large, setup),
+        cmocka_unit_test_setup(test_fine_tiny, setup),
+        cmocka_unit_test_setup(test_translation_faults, setup),
+        cmocka_unit_test_setup(test_domains, setup),
+        cmocka_unit_test_setup(test_ap_table, setup),
+        cmocka_unit_test_setup(test_subpages, setup),
+        cmocka_unit_test_setup(test_fcse, setup),
+        cmocka_unit_test_setup(test_external_abort_and_mmu_off, setup),
+        cmocka_unit_test_setup(test_registers_and_api, setup),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
