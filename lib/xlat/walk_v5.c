@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* ARMv4/v5 short-descriptor walk: sections, coarse and fine tables, 16 domains, AP with SCTLR.S/R, FCSE. */
+/* ARMv4/v5 short-descriptor walk (and ARMv6's compatible format): sections, coarse and fine tables, domains, AP, FCSE. */
 /*
  * Sources: the ARM Architecture Reference Manual for ARMv5 (DDI 0100, part
  * B "Memory Management Unit": first- and second-level descriptor formats,
@@ -22,11 +22,12 @@
  * reads the one entry the address selects, as the hardware does, so a
  * builder that forgets a replica produces the fault the hardware would.
  *
- * Fault priority (highest first): external abort on the walk, translation,
- * domain, permission; so a page's second-level descriptor is read before
- * its domain is checked, and an invalid one is a translation fault even in
- * a no-access domain. (QEMU checks the domain straight after the first
- * level; the ARM ARM's priority table is followed here.)
+ * Fault priority (highest first; ARM926EJ-S TRM table 3-9): external abort
+ * on the walk, translation, domain, permission. "For a page the domain is
+ * checked when the Page Table Entry is returned" (ARM720T TRM, 7.14.3), so
+ * an invalid second-level descriptor is a translation fault even in a
+ * no-access domain. (QEMU checks the domain straight after the first
+ * level; the TRMs are followed here.)
  *
  * Choices where the architecture leaves freedom, each stated:
  *  - DACR value 0b10 is reserved (UNPREDICTABLE): treated as no access.
@@ -38,6 +39,13 @@
  *  - With the MMU off the output address is the MVA (FCSE still applies).
  *  - ARMv5 has no execute permission: execute needs read.
  * Not modelled: alignment faults (they belong to the core, issue 4).
+ *
+ * ARMv6 with SCTLR.XP = 0 (the "backwards-compatible" format, ARM1176
+ * TRM DDI 0301H section 6.11) walks the same tables, with three changes:
+ * TTBCR.N splits the space between TTBR0 and TTBR1; type 0b11 in a coarse
+ * table is an extended small page (4 KiB, TEX[8:6], one AP[5:4] for the
+ * whole page); and the FSR gains WnR (bit 11) for writes, while an
+ * instruction abort's IFSR has no domain. Every mapping stays global.
  */
 #include "xlat/xlat_internal.h"
 
@@ -92,6 +100,17 @@ static unsigned needed(const mmusim_xlat_req *q)
     return need[q->priv ? 1 : 0][q->access];
 }
 
+/* The status register value: FSR[3:0] status, FSR[7:4] domain; from
+ * ARMv6, WnR (bit 11) for a write and no domain in an instruction abort. */
+static uint32_t fsr(const mmusim__walk *w, unsigned status, unsigned domain)
+{
+    if (w->in_fmt == MMUSIM_XLAT_ARMV5)
+        return domain << 4 | status;
+    if (w->in_req->access == MMUSIM_XA_EXEC)
+        return status;
+    return (w->in_req->access == MMUSIM_XA_WRITE ? 1u << 11 : 0) | domain << 4 | status;
+}
+
 /* FCSE: addresses in the bottom 32 MiB are relocated to the process's slot. */
 static uint32_t fcse(uint32_t va, uint64_t fcseidr)
 {
@@ -115,13 +134,20 @@ int mmusim__walk_v5(mmusim__walk *w)
         return 0;
     }
 
-    uint64_t l1a = (r->ttbr0 & 0xffffc000u) | ((uint64_t)(mva >> 20) << 2), d1;
+    const int v6 = w->in_fmt == MMUSIM_XLAT_ARMV6;
+    uint64_t l1a, d1;
+    if (v6) {
+        if ((l1a = mmusim__short_l1_addr(w, mva)) == UINT64_MAX)
+            return 1;
+    } else {
+        l1a = (r->ttbr0 & 0xffffc000u) | ((uint64_t)(mva >> 20) << 2);
+    }
     if (mmusim__xlat_desc_read(w, 1, 1, l1a, 4, &d1))
-        return mmusim__xlat_fault(w, MMUSIM_FAULT_EXTERNAL, 1, 1, 0, FSR_EXT_L1, mva);
+        return mmusim__xlat_fault(w, MMUSIM_FAULT_EXTERNAL, 1, 1, 0, fsr(w, FSR_EXT_L1, 0), mva);
     const unsigned type = d1 & 3, domain = (d1 >> 5) & 0xf;
     if (type == 0)
         return mmusim__xlat_fault(w, MMUSIM_FAULT_TRANSLATION, 1, 1, domain,
-                                  domain << 4 | FSR_TRANS_SECTION, mva);
+                                  fsr(w, FSR_TRANS_SECTION, domain), mva);
 
     unsigned level, ap, attrs;
     uint64_t pa, size;
@@ -138,7 +164,7 @@ int mmusim__walk_v5(mmusim__walk *w)
         uint64_t d2;
         if (mmusim__xlat_desc_read(w, 1, 2, l2a, 4, &d2))
             return mmusim__xlat_fault(w, MMUSIM_FAULT_EXTERNAL, 1, 2, domain,
-                                      domain << 4 | FSR_EXT_L2, mva);
+                                      fsr(w, FSR_EXT_L2, domain), mva);
         switch (d2 & 3) {
         case 1: /* large page: AP subpage from MVA[15:14] */
             pa = (d2 & 0xffff0000u) | (mva & 0xffffu);
@@ -151,20 +177,27 @@ int mmusim__walk_v5(mmusim__walk *w)
             ap = (d2 >> (4 + 2 * ((mva >> 10) & 3))) & 3;
             break;
         case 3:
+            if (type == 1 && v6) { /* ARMv6 extended small page */
+                pa = (d2 & 0xfffff000u) | (mva & 0xfffu);
+                size = 1u << 12;
+                ap = (d2 >> 4) & 3;
+                attrs = ((d2 >> 6) & 7) << 2 | ((d2 >> 2) & 3);
+                goto mapped;
+            }
             if (type == 1) /* reserved in a coarse table: see the choices above */
                 return mmusim__xlat_fault(w, MMUSIM_FAULT_TRANSLATION, 1, 2, domain,
-                                          domain << 4 | FSR_TRANS_PAGE, mva);
+                                          fsr(w, FSR_TRANS_PAGE, domain), mva);
             pa = (d2 & 0xfffffc00u) | (mva & 0x3ffu); /* tiny page */
             size = 1u << 10;
             ap = (d2 >> 4) & 3;
             break;
         default:
             return mmusim__xlat_fault(w, MMUSIM_FAULT_TRANSLATION, 1, 2, domain,
-                                      domain << 4 | FSR_TRANS_PAGE, mva);
+                                      fsr(w, FSR_TRANS_PAGE, domain), mva);
         }
         attrs = (d2 >> 2) & 3;
     }
-
+mapped:
     res->level = (uint8_t)level;
     res->domain = (uint8_t)domain;
     res->pa = pa;
@@ -175,7 +208,7 @@ int mmusim__walk_v5(mmusim__walk *w)
     case 0: /* no access */
     case 2: /* reserved: see the choices above */
         return mmusim__xlat_fault(w, MMUSIM_FAULT_DOMAIN, 1, level, domain,
-                                  domain << 4 | (level == 1 ? FSR_DOMAIN_SECTION : FSR_DOMAIN_PAGE), mva);
+                                  fsr(w, level == 1 ? FSR_DOMAIN_SECTION : FSR_DOMAIN_PAGE, domain), mva);
     case 3: /* manager: no permission checks */
         res->perm = with_exec(ap_perm(3, 0));
         return 0;
@@ -185,6 +218,6 @@ int mmusim__walk_v5(mmusim__walk *w)
     }
     if (!(res->perm & needed(q)))
         return mmusim__xlat_fault(w, MMUSIM_FAULT_PERMISSION, 1, level, domain,
-                                  domain << 4 | (level == 1 ? FSR_PERM_SECTION : FSR_PERM_PAGE), mva);
+                                  fsr(w, level == 1 ? FSR_PERM_SECTION : FSR_PERM_PAGE, domain), mva);
     return 0;
 }

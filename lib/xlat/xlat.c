@@ -124,12 +124,21 @@ int mmusim_xlat_walk(int fmt, const mmusim_xlat_regs *regs, const mmusim_xlat_po
         return -MMUSIM_E_INVAL;
     memset(res, 0, sizeof *res - sizeof res->reads);
     memset(fault, 0, sizeof *fault);
-    mmusim__walk w = {regs, port, req, res, fault};
+    mmusim__walk w = {fmt, regs, port, req, res, fault};
     switch (fmt) {
     case MMUSIM_XLAT_ARMV5:
-        return mmusim__walk_v5(&w) < 0 ? -MMUSIM_E_INVAL : 0;
+        mmusim__walk_v5(&w);
+        return 0;
     case MMUSIM_XLAT_ARMV6:
+        /* SCTLR.XP selects the ARMv6 extended format; 0 is the ARMv5-compatible one */
+        if (regs->sctlr & (1u << 23))
+            mmusim__walk_v7(&w);
+        else
+            mmusim__walk_v5(&w);
+        return 0;
     case MMUSIM_XLAT_ARMV7:
+        mmusim__walk_v7(&w);
+        return 0;
     case MMUSIM_XLAT_ARMV7_LPAE:
     case MMUSIM_XLAT_AARCH64:
         return -MMUSIM_E_UNSUPPORTED; /* walkers of issue 3, still to come */

@@ -12,6 +12,7 @@
  * through the port, cached, counted and timed by the caller).
  */
 typedef struct mmusim__walk {
+    int in_fmt; /* enum mmusim_xlat_format */
     const mmusim_xlat_regs *in_regs;
     const mmusim_xlat_port *in_port;
     const mmusim_xlat_req *in_req;
@@ -31,7 +32,17 @@ int mmusim__xlat_desc_read(mmusim__walk *w, unsigned stage, unsigned level, uint
 int mmusim__xlat_fault(mmusim__walk *w, int type, unsigned stage, unsigned level, unsigned domain,
                        uint32_t fsr, uint64_t far);
 
+/*
+ * The first-level table of a short-descriptor walk: ARMv6 and later split
+ * the address space between TTBR0 and TTBR1 by TTBCR.N (ARMv5 has TTBR0
+ * only). Returns the first-level descriptor address, or sets a
+ * translation fault and returns UINT64_MAX when TTBCR.PD0/PD1 disables
+ * walks through the selected table.
+ */
+uint64_t mmusim__short_l1_addr(mmusim__walk *w, uint32_t mva);
+
 /* The walkers: 0 when the walk ended (translated or faulted, see xlat.h). */
-int mmusim__walk_v5(mmusim__walk *w);
+int mmusim__walk_v5(mmusim__walk *w);  /* armv5, and armv6 with SCTLR.XP = 0 */
+int mmusim__walk_v7(mmusim__walk *w);  /* armv7, and armv6 with SCTLR.XP = 1 */
 
 #endif

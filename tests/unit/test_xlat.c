@@ -53,6 +53,7 @@ typedef struct env {
 } env;
 
 static env *E;
+static int FMT = MMUSIM_XLAT_ARMV5; /* the format the tests walk */
 
 static int setup(void **state)
 {
@@ -65,6 +66,14 @@ static int setup(void **state)
     e.port.ctx = &e.mem;
     E = &e;
     *state = &e;
+    FMT = MMUSIM_XLAT_ARMV5;
+    return 0;
+}
+
+static int setup_v7(void **state)
+{
+    setup(state);
+    FMT = MMUSIM_XLAT_ARMV7;
     return 0;
 }
 
@@ -77,7 +86,7 @@ static void l1(uint32_t va, uint32_t desc) { poke(&E->mem, TTB | (va >> 20) << 2
 static int walk(uint64_t va, int access, int priv, mmusim_xlat_result *r, mmusim_xlat_fault *f)
 {
     mmusim_xlat_req q = {va, (uint8_t)access, (uint8_t)priv};
-    int rc = mmusim_xlat_walk(MMUSIM_XLAT_ARMV5, &E->regs, &E->port, &q, r, f);
+    int rc = mmusim_xlat_walk(FMT, &E->regs, &E->port, &q, r, f);
     assert_int_equal(rc, 0);
     return f->type;
 }
@@ -290,9 +299,179 @@ static void test_registers_and_api(void **state)
     mmusim_xlat_req q = {0, MMUSIM_XA_READ, 1};
     assert_int_equal(mmusim_xlat_walk(MMUSIM_XLAT_AARCH64, &E->regs, &E->port, &q, &R, &F),
                      -MMUSIM_E_UNSUPPORTED);
+    assert_int_equal(mmusim_xlat_walk(MMUSIM_XLAT_ARMV7_LPAE, &E->regs, &E->port, &q, &R, &F),
+                     -MMUSIM_E_UNSUPPORTED);
     q.access = 9;
     assert_int_equal(mmusim_xlat_walk(MMUSIM_XLAT_ARMV5, &E->regs, &E->port, &q, &R, &F), -MMUSIM_E_INVAL);
     assert_string_equal(mmusim_fault_name(MMUSIM_FAULT_DOMAIN), "domain");
+}
+
+
+/* ---- ARMv6 (XP = 1) and ARMv7 short descriptors ---- */
+
+static uint32_t sec7(uint32_t pa, unsigned ap, unsigned dom, unsigned xn, unsigned ng, unsigned pxn)
+{
+    return (pa & 0xfff00000u) | ng << 17 | (ap >> 2) << 15 | (ap & 3) << 10 | dom << 5 | xn << 4 | 2 | pxn;
+}
+static uint32_t small7(uint32_t pa, unsigned ap, unsigned tex, unsigned cb, unsigned xn, unsigned ng)
+{
+    return (pa & 0xfffff000u) | ng << 11 | (ap >> 2) << 9 | tex << 6 | (ap & 3) << 4 | cb << 2 | 2 | xn;
+}
+static uint32_t large7(uint32_t pa, unsigned ap, unsigned tex, unsigned cb, unsigned xn, unsigned ng)
+{
+    return (pa & 0xffff0000u) | xn << 15 | tex << 12 | ng << 11 | (ap >> 2) << 9 | (ap & 3) << 4 | cb << 2 | 1;
+}
+
+static void test_v7_sections(void **state)
+{
+    (void)state;
+    E->regs.contextidr = 0x1234a5; /* ASID = CONTEXTIDR[7:0] */
+    l1(0x10000000, sec7(0x20000000, 3, 1, 0, 1, 0));
+    assert_int_equal(walk(0x10012345, MMUSIM_XA_READ, 0, &R, &F), MMUSIM_FAULT_NONE);
+    assert_int_equal(R.pa, 0x20012345);
+    assert_false(R.global);
+    assert_int_equal(R.asid, 0xa5);
+    /* supersection: PA[31:24] from [31:24], PA[35:32] from [23:20], PA[39:36] from [8:5] */
+    uint32_t ss = 0xab000000u | 0x5u << 20 | 1u << 18 | 0x3u << 10 | 0xcu << 5 | 2;
+    for (uint32_t mb = 0; mb < 16; mb++)
+        l1(0x31000000 + (mb << 20), ss);
+    assert_int_equal(walk(0x31abcdef, MMUSIM_XA_WRITE, 0, &R, &F), MMUSIM_FAULT_NONE);
+    assert_int_equal(R.pa, 0xc5ababcdefull);
+    assert_int_equal(R.page_bytes, 16 << 20);
+    assert_int_equal(R.domain, 0);
+    assert_true(R.global);
+}
+
+static void test_v7_pages_and_xn(void **state)
+{
+    (void)state;
+    uint32_t tbl = 0x80700000;
+    l1(0x40000000, coarse(tbl, 3) | 0u << 2);
+    poke(&E->mem, tbl + 1 * 4, small7(0x90001000, 3, 5, 3, 1, 0)); /* XN */
+    for (int i = 16; i < 32; i++)
+        poke(&E->mem, tbl + (uint32_t)i * 4, large7(0x90010000, 3, 1, 2, 0, 1));
+    assert_int_equal(walk(0x40001004, MMUSIM_XA_READ, 0, &R, &F), MMUSIM_FAULT_NONE);
+    assert_int_equal(R.pa, 0x90001004);
+    assert_int_equal(R.attrs, 5 << 2 | 3);
+    assert_int_equal(R.perm & (MMUSIM_PERM_UX | MMUSIM_PERM_PX), 0);
+    /* an instruction fetch from XN: permission fault; the IFSR has no domain */
+    assert_int_equal(walk(0x40001004, MMUSIM_XA_EXEC, 1, &R, &F), MMUSIM_FAULT_PERMISSION);
+    assert_int_equal(F.fsr, 0x0f);
+    /* a write fault's DFSR has WnR and the domain */
+    poke(&E->mem, tbl + 2 * 4, small7(0x90002000, 5, 0, 0, 0, 0)); /* priv RO */
+    assert_int_equal(walk(0x40002000, MMUSIM_XA_WRITE, 1, &R, &F), MMUSIM_FAULT_PERMISSION);
+    assert_int_equal(F.fsr, 1u << 11 | 3 << 4 | 0x0f);
+    assert_int_equal(walk(0x4001fff0, MMUSIM_XA_EXEC, 0, &R, &F), MMUSIM_FAULT_NONE);
+    assert_int_equal(R.pa, 0x9001fff0);
+    assert_int_equal(R.page_bytes, 65536);
+    assert_int_equal(R.attrs, 1 << 2 | 2);
+    assert_false(R.global);
+    /* Manager domain: neither AP nor XN */
+    E->regs.dacr = 3u << 6;
+    assert_int_equal(walk(0x40001004, MMUSIM_XA_EXEC, 0, &R, &F), MMUSIM_FAULT_NONE);
+}
+
+static void test_v7_pxn(void **state)
+{
+    (void)state;
+    l1(0x50000000, sec7(0x50000000, 3, 0, 0, 0, 1)); /* PXN section */
+    assert_int_equal(walk(0x50000000, MMUSIM_XA_EXEC, 1, &R, &F), MMUSIM_FAULT_PERMISSION);
+    assert_int_equal(F.fsr, 0x0d);
+    assert_int_equal(walk(0x50000000, MMUSIM_XA_EXEC, 0, &R, &F), MMUSIM_FAULT_NONE);
+    /* PXN in the page-table descriptor applies to its pages */
+    l1(0x51000000, coarse(0x80800000, 0) | 1u << 2);
+    poke(&E->mem, 0x80800000, small7(0x91000000, 3, 0, 0, 0, 0));
+    assert_int_equal(walk(0x51000000, MMUSIM_XA_EXEC, 1, &R, &F), MMUSIM_FAULT_PERMISSION);
+    assert_int_equal(F.fsr, 0x0f);
+}
+
+/* ARMv7 AP[2:0] (table B3-8), every row; S and R have no effect. */
+static void test_v7_ap_table(void **state)
+{
+    (void)state;
+    static const char *const want[8] = {"----", "rw--", "rwr-", "rwrw", "----", "r---", "r-r-", "r-r-"};
+    for (unsigned sr = 0; sr < 4; sr++)
+        for (unsigned ap = 0; ap < 8; ap++) {
+            E->regs.sctlr = 1 | (sr & 1) << 8 | (sr >> 1) << 9;
+            l1(0x7f000000, sec7(0x7f000000, ap, 0, 0, 0, 0));
+            char got[5] = "----";
+            int k = 0;
+            for (int priv = 1; priv >= 0; priv--)
+                for (int acc = MMUSIM_XA_READ; acc <= MMUSIM_XA_WRITE; acc++, k++)
+                    if (walk(0x7f000000, acc, priv, &R, &F) == MMUSIM_FAULT_NONE)
+                        got[k] = acc == MMUSIM_XA_READ ? 'r' : 'w';
+            if (strcmp(got, want[ap]))
+                fail_msg("AP %u (S/R %u): got %s, want %s", ap, sr, got, want[ap]);
+        }
+}
+
+/* SCTLR.AFE: AP[0] is the access flag; AP[2:1] the simplified model. */
+static void test_v7_access_flag(void **state)
+{
+    (void)state;
+    E->regs.sctlr = 1 | 1u << 29;
+    l1(0x60000000, sec7(0x60000000, 2, 0, 0, 0, 0)); /* AF = 0 */
+    assert_int_equal(walk(0x60000000, MMUSIM_XA_READ, 1, &R, &F), MMUSIM_FAULT_ACCESS_FLAG);
+    assert_int_equal(F.fsr, 0x03);
+    l1(0x61000000, coarse(0x80900000, 0));
+    poke(&E->mem, 0x80900000, small7(0x96000000, 6, 0, 0, 0, 0));
+    assert_int_equal(walk(0x61000000, MMUSIM_XA_WRITE, 1, &R, &F), MMUSIM_FAULT_ACCESS_FLAG);
+    assert_int_equal(F.fsr, 1u << 11 | 0x06);
+    /* simplified model: AP[2:1] = 00 kernel RW, 01 user RW, 10 kernel RO, 11 user RO */
+    static const char *const want[4] = {"rw--", "rwrw", "r---", "r-r-"};
+    for (unsigned a = 0; a < 4; a++) {
+        l1(0x62000000, sec7(0x62000000, a << 1 | 1, 0, 0, 0, 0));
+        char got[5] = "----";
+        int k = 0;
+        for (int priv = 1; priv >= 0; priv--)
+            for (int acc = MMUSIM_XA_READ; acc <= MMUSIM_XA_WRITE; acc++, k++)
+                if (walk(0x62000000, acc, priv, &R, &F) == MMUSIM_FAULT_NONE)
+                    got[k] = acc == MMUSIM_XA_READ ? 'r' : 'w';
+        assert_string_equal(got, want[a]);
+    }
+}
+
+/* TTBCR.N: TTBR0 covers VA[31:32-N] == 0 with a 16 KiB >> N table. */
+static void test_v7_ttbcr_split(void **state)
+{
+    (void)state;
+    E->regs.tcr = 2; /* N = 2: TTBR0 below 1 GiB, its table 4 KiB */
+    E->regs.ttbr0 = 0x81001000;
+    E->regs.ttbr1 = 0x81004000;
+    poke(&E->mem, 0x81001000 | (0x3ffu << 2), sec7(0xa0000000, 3, 0, 0, 0, 0));
+    poke(&E->mem, 0x81004000 | (0x400u << 2), sec7(0xb0000000, 3, 0, 0, 0, 0));
+    assert_int_equal(walk(0x3ff00010, MMUSIM_XA_READ, 0, &R, &F), MMUSIM_FAULT_NONE);
+    assert_int_equal(R.pa, 0xa0000010);
+    assert_int_equal(R.reads[0].addr, 0x81001000 | (0x3ffu << 2));
+    assert_int_equal(walk(0x40000020, MMUSIM_XA_READ, 0, &R, &F), MMUSIM_FAULT_NONE);
+    assert_int_equal(R.pa, 0xb0000020);
+    assert_int_equal(R.reads[0].addr, 0x81004000 | (0x400u << 2));
+    /* PD1: no walks through TTBR1: a section translation fault, nothing read */
+    E->regs.tcr |= 1u << 5;
+    assert_int_equal(walk(0x40000020, MMUSIM_XA_READ, 0, &R, &F), MMUSIM_FAULT_TRANSLATION);
+    assert_int_equal(F.fsr, 0x05);
+    assert_int_equal(R.nreads, 0);
+}
+
+/* ARMv6 with XP = 0: the ARMv5 format plus extended small pages, TTBCR.N and WnR. */
+static void test_v6_compatible(void **state)
+{
+    (void)state;
+    FMT = MMUSIM_XLAT_ARMV6;
+    uint32_t tbl = 0x80a00000;
+    l1(0x40000000, coarse(tbl, 1));
+    poke(&E->mem, tbl + 4, 0x97001000u | 5u << 6 | 3u << 4 | 3u << 2 | 3); /* extended small page */
+    assert_int_equal(walk(0x40001abc, MMUSIM_XA_WRITE, 0, &R, &F), MMUSIM_FAULT_NONE);
+    assert_int_equal(R.pa, 0x97001abc);
+    assert_int_equal(R.attrs, 5 << 2 | 3);
+    poke(&E->mem, tbl + 8, 0x97002000u | 2u << 4 | 3); /* AP 2: user read-only */
+    assert_int_equal(walk(0x40002000, MMUSIM_XA_WRITE, 0, &R, &F), MMUSIM_FAULT_PERMISSION);
+    assert_int_equal(F.fsr, 1u << 11 | 1 << 4 | 0xf);
+    /* with XP = 1 the same tables are read in the extended format */
+    E->regs.sctlr |= 1u << 23;
+    poke(&E->mem, tbl + 12, small7(0x97003000, 3, 0, 0, 0, 1));
+    assert_int_equal(walk(0x40003000, MMUSIM_XA_READ, 0, &R, &F), MMUSIM_FAULT_NONE);
+    assert_false(R.global);
 }
 
 int main(void)
@@ -308,6 +487,13 @@ int main(void)
         cmocka_unit_test_setup(test_fcse, setup),
         cmocka_unit_test_setup(test_external_abort_and_mmu_off, setup),
         cmocka_unit_test_setup(test_registers_and_api, setup),
+        cmocka_unit_test_setup(test_v7_sections, setup_v7),
+        cmocka_unit_test_setup(test_v7_pages_and_xn, setup_v7),
+        cmocka_unit_test_setup(test_v7_pxn, setup_v7),
+        cmocka_unit_test_setup(test_v7_ap_table, setup_v7),
+        cmocka_unit_test_setup(test_v7_access_flag, setup_v7),
+        cmocka_unit_test_setup(test_v7_ttbcr_split, setup_v7),
+        cmocka_unit_test_setup(test_v6_compatible, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
