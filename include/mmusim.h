@@ -4,6 +4,7 @@
 #define MMUSIM_H
 
 #include "mmusim/core.h"
+#include "mmusim/mem.h"
 #include "mmusim/trace.h"
 #include "mmusim/cache.h"
 #include "mmusim/config.h"
