@@ -42,5 +42,6 @@ int cmd_config(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_record(int argc, char **argv);
+int cmd_walk(int argc, char **argv);
 
 #endif

@@ -21,6 +21,9 @@ static const char usage[] =
     "           mmusim convert [--from F] [--to native|din|lackey] IN OUT\n"
     "  record   record a program's memory trace with valgrind lackey:\n"
     "           mmusim record [-o FILE] [--limit N] -- PROGRAM [ARGS...]\n"
+    "  walk     translate virtual addresses through tables in memory images:\n"
+    "           mmusim walk --format armv5|armv6|armv7|armv7-lpae|aarch64 [--reg NAME=VALUE]...\n"
+    "                       [--image FILE@ADDR]... [--access r|w|x] [--user] [--verbose] VA...\n"
     "\n"
     "  mmusim --version | mmusim help\n"
     "Documentation: docs/ (config.md, stats.md, trace-format.md).\n";
@@ -145,6 +148,8 @@ int main(int argc, char **argv)
         return cmd_convert(argc - 1, argv + 1);
     if (!strcmp(cmd, "record"))
         return cmd_record(argc - 1, argv + 1);
+    if (!strcmp(cmd, "walk"))
+        return cmd_walk(argc - 1, argv + 1);
     fprintf(stderr, "mmusim: unknown command '%s'\n\n%s", cmd, usage);
     return CLI_USAGE;
 }

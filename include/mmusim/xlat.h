@@ -144,6 +144,14 @@ MMUSIM_API int mmusim_xlat_walk(int fmt, const mmusim_xlat_regs *regs, const mmu
                                 const mmusim_xlat_req *req, mmusim_xlat_result *res,
                                 mmusim_xlat_fault *fault);
 
+/*
+ * Describes one descriptor read of a walk field by field, for people
+ * debugging tables ("section base 0x45600000 AP 3 domain 0 C 1 B 1").
+ * Returns the length written (as snprintf).
+ */
+MMUSIM_API int mmusim_xlat_describe(int fmt, const mmusim_xlat_regs *regs, const mmusim_xlat_read *rd,
+                                    char *buf, size_t len);
+
 #ifdef __cplusplus
 }
 #endif
