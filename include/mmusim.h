@@ -10,5 +10,6 @@
 #include "mmusim/config.h"
 #include "mmusim/stats.h"
 #include "mmusim/xlat.h"
+#include "mmusim/build.h"
 
 #endif
