@@ -10,10 +10,11 @@ extern "C" {
 #endif
 
 /*
- * Descriptor families, one walker each behind mmusim_xlat_walk.
- * This version walks ARMv4/v5 short descriptors; the others are named so
- * the API does not change as they arrive, and are refused with
- * -MMUSIM_E_UNSUPPORTED until then.
+ * Descriptor families, one walker each behind mmusim_xlat_walk: ARMv4/v5,
+ * ARMv6 and ARMv7 short descriptors, ARMv7 LPAE long descriptors (stage 1,
+ * Hyp mode and stage 2) and AArch64 (EL1&0 stage 1, EL2, stage 2). What a
+ * walker does not model is refused with -MMUSIM_E_UNSUPPORTED (see
+ * lib/xlat/walk_long.c for the long-descriptor cases).
  */
 enum mmusim_xlat_format {
     MMUSIM_XLAT_ARMV5 = 1,   /* "armv5": ARMv4/v5 short descriptors, domains, FCSE */
@@ -32,7 +33,8 @@ MMUSIM_API int mmusim_xlat_format_parse(const char *name, int *fmt);
  * mmusim_xlat_set_reg ("TTBR0", "DACR", ...), or directly.
  */
 typedef struct mmusim_xlat_regs {
-    uint64_t sctlr;      /* SCTLR / SCTLR_EL1: M (bit 0), S (8), R (9), XP (23), AFE (29), TRE (28) */
+    uint64_t sctlr;      /* SCTLR / SCTLR_EL1: M (bit 0), S (8), R (9), XP (23), AFE (29), TRE (28),
+                          * WXN (19), UWXN (20) */
     uint64_t ttbr0;      /* TTBR0 / TTBR0_EL1 */
     uint64_t ttbr1;      /* TTBR1 / TTBR1_EL1 */
     uint64_t tcr;        /* TTBCR / TCR_EL1 */
@@ -42,7 +44,7 @@ typedef struct mmusim_xlat_regs {
     uint64_t mair;       /* MAIR1:MAIR0 / MAIR_EL1 */
     uint64_t prrr, nmrr; /* PRRR, NMRR (TEX remap) */
     uint64_t vttbr, vtcr;             /* VTTBR / VTTBR_EL2, VTCR / VTCR_EL2 */
-    uint64_t hcr;                     /* HCR / HCR_EL2: VM (bit 0) */
+    uint64_t hcr;                     /* HCR / HCR_EL2: VM (bit 0), E2H (34) */
     uint64_t sctlr_el2, ttbr0_el2, tcr_el2, mair_el2; /* HSCTLR, HTTBR, HTCR, HMAIR */
 } mmusim_xlat_regs;
 
@@ -66,11 +68,17 @@ typedef struct mmusim_xlat_port {
 
 /* Access types and privilege of a request. */
 enum mmusim_xlat_access { MMUSIM_XA_READ = 0, MMUSIM_XA_WRITE = 1, MMUSIM_XA_EXEC = 2 };
+enum mmusim_xlat_priv { MMUSIM_PRIV_EL0 = 0, MMUSIM_PRIV_EL1 = 1, MMUSIM_PRIV_EL2 = 2 };
 
 typedef struct mmusim_xlat_req {
     uint64_t va;      /* the virtual address as the program issued it */
     uint8_t access;   /* enum mmusim_xlat_access */
-    uint8_t priv;     /* 1: privileged (SVC/EL1), 0: user (USR/EL0) */
+    /* 1: privileged (SVC/EL1), 0: user (USR/EL0); 2: EL2 (Hyp mode), which
+     * for long descriptors selects the EL2 regime (TTBR0_EL2/HTTBR,
+     * TCR_EL2/HTCR, SCTLR_EL2/HSCTLR, no stage 2) and for the short-
+     * descriptor walkers is privileged. 0 and 1 walk the EL1&0 regime:
+     * stage 1, then stage 2 when HCR.VM = 1. */
+    uint8_t priv;     /* enum mmusim_xlat_priv */
 } mmusim_xlat_req;
 
 /* One descriptor read of a walk. */
@@ -105,6 +113,15 @@ typedef struct mmusim_xlat_result {
     uint8_t global;      /* 1 if the mapping is global (not ASID-tagged) */
     uint16_t asid;       /* ASID the translation is tagged with, if not global */
     uint32_t attrs;      /* raw attribute bits: short: TEX[4:2] C[1] B[0]; long: AttrIndx */
+    /* Long descriptors (0 otherwise). With two stages, page_bytes is the
+     * smaller of the stage-1 and stage-2 sizes (what one TLB entry for the
+     * combined translation may cover) and level is the stage-1 level. */
+    uint64_t ipa;          /* intermediate physical address (= pa without stage 2) */
+    uint64_t contig_bytes; /* Contiguous hint: size of the aligned contiguous range the
+                            * translation belongs to (> page_bytes), 0 without the hint */
+    uint16_t vmid;         /* VMID from VTTBR when stage 2 translated */
+    uint8_t stage2;        /* 1 if a stage-2 translation applied */
+    uint8_t s2_level;      /* level of the final stage-2 descriptor */
     uint32_t nreads;
     mmusim_xlat_read reads[MMUSIM_XLAT_MAX_READS];
 } mmusim_xlat_result;
@@ -127,8 +144,10 @@ typedef struct mmusim_xlat_fault {
     uint8_t level;   /* level at which it was detected */
     uint8_t stage;   /* 1 or 2 */
     uint8_t domain;  /* short descriptors: domain, when the FSR reports one */
-    uint32_t fsr;    /* architectural status: FSR (short) or DFSC/IFSC (long) */
+    uint32_t fsr;    /* architectural status: FSR (short), DFSR/IFSR (LPAE stage 1) or DFSC/IFSC */
     uint64_t far;    /* faulting (modified) virtual address */
+    uint64_t ipa;    /* stage-2 faults: the IPA being translated (HPFAR's address) */
+    uint8_t s1ptw;   /* stage-2 faults: 1 if on a descriptor read of the stage-1 walk */
 } mmusim_xlat_fault;
 
 /*

@@ -140,8 +140,10 @@ int mmusim_xlat_walk(int fmt, const mmusim_xlat_regs *regs, const mmusim_xlat_po
         mmusim__walk_v7(&w);
         return 0;
     case MMUSIM_XLAT_ARMV7_LPAE:
-    case MMUSIM_XLAT_AARCH64:
-        return -MMUSIM_E_UNSUPPORTED; /* walkers of issue 3, still to come */
+    case MMUSIM_XLAT_AARCH64: {
+        int rc = mmusim__walk_long(&w);
+        return rc < 0 ? rc : 0;
+    }
     default:
         return -MMUSIM_E_INVAL;
     }

@@ -44,5 +44,8 @@ uint64_t mmusim__short_l1_addr(mmusim__walk *w, uint32_t mva);
 /* The walkers: 0 when the walk ended (translated or faulted, see xlat.h). */
 int mmusim__walk_v5(mmusim__walk *w);  /* armv5, and armv6 with SCTLR.XP = 0 */
 int mmusim__walk_v7(mmusim__walk *w);  /* armv7, and armv6 with SCTLR.XP = 1 */
+/* armv7-lpae and aarch64: 0 or 1 as above, or -MMUSIM_E_UNSUPPORTED for a
+ * configuration it does not model (res and fault then stay cleared). */
+int mmusim__walk_long(mmusim__walk *w);
 
 #endif

@@ -296,9 +296,13 @@ static void test_registers_and_api(void **state)
     assert_int_equal(mmusim_xlat_format_parse("armv7-lpae", &fmt), 0);
     assert_string_equal(mmusim_xlat_format_name(fmt), "armv7-lpae");
     assert_int_equal(mmusim_xlat_format_parse("armv9", &fmt), -MMUSIM_E_INVAL);
-    mmusim_xlat_req q = {0, MMUSIM_XA_READ, 1};
+    /* configurations the long-descriptor walkers refuse: AArch64 EL2 with
+     * HCR_EL2.E2H = 1; LPAE stage 2 under short descriptors (EAE = 0) */
+    E->regs.hcr = 1ull << 34 | 1;
+    mmusim_xlat_req q = {0, MMUSIM_XA_READ, MMUSIM_PRIV_EL2};
     assert_int_equal(mmusim_xlat_walk(MMUSIM_XLAT_AARCH64, &E->regs, &E->port, &q, &R, &F),
                      -MMUSIM_E_UNSUPPORTED);
+    q.priv = 1;
     assert_int_equal(mmusim_xlat_walk(MMUSIM_XLAT_ARMV7_LPAE, &E->regs, &E->port, &q, &R, &F),
                      -MMUSIM_E_UNSUPPORTED);
     q.access = 9;
