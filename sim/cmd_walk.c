@@ -2,7 +2,10 @@
 /* mmusim walk: translate virtual addresses through tables in memory images, one line each, optionally field by field. */
 /*
  * mmusim walk --format F [--reg NAME=VALUE]... [--image FILE@ADDR]...
- *             [--access r|w|x] [--user] [--big-endian] [--verbose] VA...
+ *             [--access r|w|x] [--user | --el2] [--big-endian] [--verbose] VA...
+ *
+ * --user walks as EL0/USR, --el2 in the EL2 (Hyp) regime; the default is
+ * privileged EL1, with stage 2 when HCR.VM is set.
  *
  * The images (raw memory dumps taken from a real system or an emulator,
  * or tables written by hand) are loaded into a sparse simulated physical
@@ -87,7 +90,9 @@ int cmd_walk(int argc, char **argv)
             else
                 return cli_usage_error("walk", "--access wants r, w or x, not '%s'", x);
         } else if (!strcmp(a, "--user")) {
-            req.priv = 0;
+            req.priv = MMUSIM_PRIV_EL0;
+        } else if (!strcmp(a, "--el2")) {
+            req.priv = MMUSIM_PRIV_EL2;
         } else if (!strcmp(a, "--big-endian")) {
             mp.big_endian = 1;
         } else if (!strcmp(a, "--verbose") || !strcmp(a, "-v")) {
@@ -159,6 +164,8 @@ int cmd_walk(int argc, char **argv)
             printf(" perm %s attrs 0x%x %s", perm, res->attrs, res->global ? "global" : "nG");
             if (!res->global)
                 printf(" asid %u", res->asid);
+            if (res->stage2)
+                printf(" ipa 0x%" PRIx64 " vmid %u", res->ipa, res->vmid);
             if (res->mva != va[k])
                 printf(" (mva 0x%08" PRIx64 ")", res->mva);
             putchar('\n');
@@ -167,6 +174,8 @@ int cmd_walk(int argc, char **argv)
                    mmusim_fault_name(f.type), f.stage, f.level, f.fsr);
             if (fmt <= MMUSIM_XLAT_ARMV7)
                 printf(" domain %u", f.domain);
+            if (f.stage == 2)
+                printf(" ipa 0x%" PRIx64 "%s", f.ipa, f.s1ptw ? " (on the stage-1 walk)" : "");
             putchar('\n');
         }
         if (verbose)

@@ -23,7 +23,7 @@ static const char usage[] =
     "           mmusim record [-o FILE] [--limit N] -- PROGRAM [ARGS...]\n"
     "  walk     translate virtual addresses through tables in memory images:\n"
     "           mmusim walk --format armv5|armv6|armv7|armv7-lpae|aarch64 [--reg NAME=VALUE]...\n"
-    "                       [--image FILE@ADDR]... [--access r|w|x] [--user] [--verbose] VA...\n"
+    "                       [--image FILE@ADDR]... [--access r|w|x] [--user|--el2] [--verbose] VA...\n"
     "\n"
     "  mmusim --version | mmusim help\n"
     "Documentation: docs/ (config.md, stats.md, trace-format.md).\n";

@@ -34,6 +34,20 @@ grep -q 'fault: permission, stage 1 level 1, fsr 0xd domain 0$' x.txt || { cat x
 "$MMUSIM" walk --format armv5 --reg SCTLR=1 --reg TTBR0=0x80004000 --reg FCSEIDR=0x24000000 \
   --image l1.bin@0x80004000 0x100000 > f.txt
 grep -q '^0x00100000 -> fault: translation, stage 1 level 1, fsr 0x5 domain 0$' f.txt || { cat f.txt; fail "FCSE"; }; ok
+# AArch64, 4K granule, T0SZ=25 (39-bit VA: start at level 1): L1[1] at 0x80100008 is a
+# 1 GiB block at 0x40000000 with AF, AttrIndx 0, AP[2:1] = 00 (EL1 read/write; UXN and PXN
+# clear, so EL0 may execute what it cannot read, as AArch64 allows)
+python3 - <<'PY'
+import struct
+t = bytearray(4096)
+struct.pack_into('<Q', t, 8, 0x40000000 | 1 << 10 | 1)
+open('a64.bin', 'wb').write(t)
+PY
+"$MMUSIM" walk --format aarch64 --reg SCTLR_EL1=1 --reg TCR_EL1=0x19 --reg TTBR0_EL1=0x80100000 \
+  --image a64.bin@0x80100000 --verbose 0x40201234 0x80000000 > a.txt
+grep -q '^0x40201234 -> 0x40201234  1G level 1 perm rwx/--x attrs 0x0 global$' a.txt || { cat a.txt; fail "aarch64 block"; }; ok
+grep -q 's1 L1 @0x080100008 = 0x0000000040000401  block 0x40000000 AttrIndx 0 AP\[2:1\] 0 SH 0 AF' a.txt || { cat a.txt; fail "aarch64 verbose"; }; ok
+grep -q '^0x80000000 -> fault: translation, stage 1 level 1, fsr 0x5$' a.txt || { cat a.txt; fail "aarch64 fault"; }; ok
 # errors
 expect_fail 1 "TTBR9" "$MMUSIM" walk --format armv7 --reg TTBR9=1 0
 expect_fail 1 "missing\.bin" "$MMUSIM" walk --format armv7 --image missing.bin@0 0
