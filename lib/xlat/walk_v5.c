@@ -49,17 +49,6 @@
  */
 #include "xlat/xlat_internal.h"
 
-/* FSR status codes (FSR[3:0]). */
-enum {
-    FSR_TRANS_SECTION = 0x5,
-    FSR_TRANS_PAGE = 0x7,
-    FSR_DOMAIN_SECTION = 0x9,
-    FSR_DOMAIN_PAGE = 0xb,
-    FSR_PERM_SECTION = 0xd,
-    FSR_PERM_PAGE = 0xf,
-    FSR_EXT_L1 = 0xc,
-    FSR_EXT_L2 = 0xe,
-};
 
 #define SCTLR_M (1u << 0)
 #define SCTLR_S (1u << 8)
@@ -91,14 +80,6 @@ static unsigned with_exec(unsigned p)
     return p;
 }
 
-static unsigned needed(const mmusim_xlat_req *q)
-{
-    static const unsigned need[2][3] = {
-        {MMUSIM_PERM_UR, MMUSIM_PERM_UW, MMUSIM_PERM_UX},
-        {MMUSIM_PERM_PR, MMUSIM_PERM_PW, MMUSIM_PERM_PX},
-    };
-    return need[q->priv ? 1 : 0][q->access];
-}
 
 /* The status register value: FSR[3:0] status, FSR[7:4] domain; from
  * ARMv6, WnR (bit 11) for a write and no domain in an instruction abort. */
@@ -143,11 +124,11 @@ int mmusim__walk_v5(mmusim__walk *w)
         l1a = (r->ttbr0 & 0xffffc000u) | ((uint64_t)(mva >> 20) << 2);
     }
     if (mmusim__xlat_desc_read(w, 1, 1, l1a, 4, &d1))
-        return mmusim__xlat_fault(w, MMUSIM_FAULT_EXTERNAL, 1, 1, 0, fsr(w, FSR_EXT_L1, 0), mva);
+        return mmusim__xlat_fault(w, MMUSIM_FAULT_EXTERNAL, 1, 1, 0, fsr(w, MMUSIM__FS_EXT_L1, 0), mva);
     const unsigned type = d1 & 3, domain = (d1 >> 5) & 0xf;
     if (type == 0)
         return mmusim__xlat_fault(w, MMUSIM_FAULT_TRANSLATION, 1, 1, domain,
-                                  fsr(w, FSR_TRANS_SECTION, domain), mva);
+                                  fsr(w, MMUSIM__FS_TRANS_SECTION, domain), mva);
 
     unsigned level, ap, attrs;
     uint64_t pa, size;
@@ -164,7 +145,7 @@ int mmusim__walk_v5(mmusim__walk *w)
         uint64_t d2;
         if (mmusim__xlat_desc_read(w, 1, 2, l2a, 4, &d2))
             return mmusim__xlat_fault(w, MMUSIM_FAULT_EXTERNAL, 1, 2, domain,
-                                      fsr(w, FSR_EXT_L2, domain), mva);
+                                      fsr(w, MMUSIM__FS_EXT_L2, domain), mva);
         switch (d2 & 3) {
         case 1: /* large page: AP subpage from MVA[15:14] */
             pa = (d2 & 0xffff0000u) | (mva & 0xffffu);
@@ -186,14 +167,14 @@ int mmusim__walk_v5(mmusim__walk *w)
             }
             if (type == 1) /* reserved in a coarse table: see the choices above */
                 return mmusim__xlat_fault(w, MMUSIM_FAULT_TRANSLATION, 1, 2, domain,
-                                          fsr(w, FSR_TRANS_PAGE, domain), mva);
+                                          fsr(w, MMUSIM__FS_TRANS_PAGE, domain), mva);
             pa = (d2 & 0xfffffc00u) | (mva & 0x3ffu); /* tiny page */
             size = 1u << 10;
             ap = (d2 >> 4) & 3;
             break;
         default:
             return mmusim__xlat_fault(w, MMUSIM_FAULT_TRANSLATION, 1, 2, domain,
-                                      fsr(w, FSR_TRANS_PAGE, domain), mva);
+                                      fsr(w, MMUSIM__FS_TRANS_PAGE, domain), mva);
         }
         attrs = (d2 >> 2) & 3;
     }
@@ -208,7 +189,7 @@ mapped:
     case 0: /* no access */
     case 2: /* reserved: see the choices above */
         return mmusim__xlat_fault(w, MMUSIM_FAULT_DOMAIN, 1, level, domain,
-                                  fsr(w, level == 1 ? FSR_DOMAIN_SECTION : FSR_DOMAIN_PAGE, domain), mva);
+                                  fsr(w, level == 1 ? MMUSIM__FS_DOMAIN_SECTION : MMUSIM__FS_DOMAIN_PAGE, domain), mva);
     case 3: /* manager: no permission checks */
         res->perm = with_exec(ap_perm(3, 0));
         return 0;
@@ -216,8 +197,8 @@ mapped:
         res->perm = (uint8_t)with_exec(ap_perm(ap, r->sctlr));
         break;
     }
-    if (!(res->perm & needed(q)))
+    if (!(res->perm & mmusim__xlat_needed(q)))
         return mmusim__xlat_fault(w, MMUSIM_FAULT_PERMISSION, 1, level, domain,
-                                  fsr(w, level == 1 ? FSR_PERM_SECTION : FSR_PERM_PAGE, domain), mva);
+                                  fsr(w, level == 1 ? MMUSIM__FS_PERM_SECTION : MMUSIM__FS_PERM_PAGE, domain), mva);
     return 0;
 }

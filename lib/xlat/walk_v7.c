@@ -46,18 +46,6 @@
  */
 #include "xlat/xlat_internal.h"
 
-enum {
-    FS_AF_SECTION = 0x03,
-    FS_AF_PAGE = 0x06,
-    FS_TRANS_SECTION = 0x05,
-    FS_TRANS_PAGE = 0x07,
-    FS_DOMAIN_SECTION = 0x09,
-    FS_DOMAIN_PAGE = 0x0b,
-    FS_PERM_SECTION = 0x0d,
-    FS_PERM_PAGE = 0x0f,
-    FS_EXT_L1 = 0x0c,
-    FS_EXT_L2 = 0x0e,
-};
 
 #define SCTLR_M (1u << 0)
 #define SCTLR_S (1u << 8)
@@ -88,7 +76,7 @@ uint64_t mmusim__short_l1_addr(mmusim__walk *w, uint32_t mva)
         goto disabled;
     return (r->ttbr1 & 0xffffc000u) | (uint64_t)(mva >> 20) << 2;
 disabled:
-    mmusim__xlat_fault(w, MMUSIM_FAULT_TRANSLATION, 1, 1, 0, fsr(w, FS_TRANS_SECTION, 0), mva);
+    mmusim__xlat_fault(w, MMUSIM_FAULT_TRANSLATION, 1, 1, 0, fsr(w, MMUSIM__FS_TRANS_SECTION, 0), mva);
     return UINT64_MAX;
 }
 
@@ -143,12 +131,12 @@ int mmusim__walk_v7(mmusim__walk *w)
     if (l1a == UINT64_MAX)
         return 1;
     if (mmusim__xlat_desc_read(w, 1, 1, l1a, 4, &d1))
-        return mmusim__xlat_fault(w, MMUSIM_FAULT_EXTERNAL, 1, 1, 0, fsr(w, FS_EXT_L1, 0), mva);
+        return mmusim__xlat_fault(w, MMUSIM_FAULT_EXTERNAL, 1, 1, 0, fsr(w, MMUSIM__FS_EXT_L1, 0), mva);
     const unsigned type = d1 & 3;
     unsigned domain = (d1 >> 5) & 0xf;
     if (type == 0)
         return mmusim__xlat_fault(w, MMUSIM_FAULT_TRANSLATION, 1, 1, domain,
-                                  fsr(w, FS_TRANS_SECTION, domain), mva);
+                                  fsr(w, MMUSIM__FS_TRANS_SECTION, domain), mva);
 
     unsigned level, ap, xn, pxn, ng, attrs;
     uint64_t pa, size;
@@ -173,11 +161,11 @@ int mmusim__walk_v7(mmusim__walk *w)
         pxn = (d1 >> 2) & 1;
         uint64_t l2a = (d1 & 0xfffffc00u) | (uint64_t)((mva >> 12) & 0xff) << 2, d2;
         if (mmusim__xlat_desc_read(w, 1, 2, l2a, 4, &d2))
-            return mmusim__xlat_fault(w, MMUSIM_FAULT_EXTERNAL, 1, 2, domain, fsr(w, FS_EXT_L2, domain),
+            return mmusim__xlat_fault(w, MMUSIM_FAULT_EXTERNAL, 1, 2, domain, fsr(w, MMUSIM__FS_EXT_L2, domain),
                                       mva);
         if ((d2 & 3) == 0)
             return mmusim__xlat_fault(w, MMUSIM_FAULT_TRANSLATION, 1, 2, domain,
-                                      fsr(w, FS_TRANS_PAGE, domain), mva);
+                                      fsr(w, MMUSIM__FS_TRANS_PAGE, domain), mva);
         ng = (d2 >> 11) & 1;
         ap = ((d2 >> 9) & 1) << 2 | ((d2 >> 4) & 3);
         if ((d2 & 3) == 1) { /* large page */
@@ -205,13 +193,13 @@ int mmusim__walk_v7(mmusim__walk *w)
     const int afe = (r->sctlr & SCTLR_AFE) != 0;
     if (afe && !(ap & 1))
         return mmusim__xlat_fault(w, MMUSIM_FAULT_ACCESS_FLAG, 1, level, domain,
-                                  fsr(w, level == 1 ? FS_AF_SECTION : FS_AF_PAGE, domain), mva);
+                                  fsr(w, level == 1 ? MMUSIM__FS_AF_SECTION : MMUSIM__FS_AF_PAGE, domain), mva);
 
     switch ((r->dacr >> (2 * domain)) & 3) {
     case 0:
     case 2: /* no access; 0b10 reserved */
         return mmusim__xlat_fault(w, MMUSIM_FAULT_DOMAIN, 1, level, domain,
-                                  fsr(w, level == 1 ? FS_DOMAIN_SECTION : FS_DOMAIN_PAGE, domain), mva);
+                                  fsr(w, level == 1 ? MMUSIM__FS_DOMAIN_SECTION : MMUSIM__FS_DOMAIN_PAGE, domain), mva);
     case 3: /* manager: neither AP nor XN/PXN */
         res->perm = 0x3f;
         return 0;
@@ -226,12 +214,8 @@ int mmusim__walk_v7(mmusim__walk *w)
             p |= MMUSIM_PERM_UX;
     }
     res->perm = (uint8_t)p;
-    static const unsigned need[2][3] = {
-        {MMUSIM_PERM_UR, MMUSIM_PERM_UW, MMUSIM_PERM_UX},
-        {MMUSIM_PERM_PR, MMUSIM_PERM_PW, MMUSIM_PERM_PX},
-    };
-    if (!(p & need[q->priv ? 1 : 0][q->access]))
+    if (!(p & mmusim__xlat_needed(q)))
         return mmusim__xlat_fault(w, MMUSIM_FAULT_PERMISSION, 1, level, domain,
-                                  fsr(w, level == 1 ? FS_PERM_SECTION : FS_PERM_PAGE, domain), mva);
+                                  fsr(w, level == 1 ? MMUSIM__FS_PERM_SECTION : MMUSIM__FS_PERM_PAGE, domain), mva);
     return 0;
 }

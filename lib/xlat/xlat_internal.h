@@ -28,6 +28,34 @@ typedef struct mmusim__walk {
 int mmusim__xlat_desc_read(mmusim__walk *w, unsigned stage, unsigned level, uint64_t pa,
                            unsigned bytes, uint64_t *value);
 
+/*
+ * Short-descriptor fault status codes, FSR[3:0] (FS[4] = 0 for all of
+ * them): the same in ARMv5, VMSAv6 and VMSAv7 (ARM926EJ-S TRM table 3-9,
+ * ARM ARM DDI 0406C B3.13.3); the access-flag codes are VMSAv6/v7 only.
+ */
+enum {
+    MMUSIM__FS_AF_SECTION = 0x03,
+    MMUSIM__FS_TRANS_SECTION = 0x05,
+    MMUSIM__FS_AF_PAGE = 0x06,
+    MMUSIM__FS_TRANS_PAGE = 0x07,
+    MMUSIM__FS_DOMAIN_SECTION = 0x09,
+    MMUSIM__FS_DOMAIN_PAGE = 0x0b,
+    MMUSIM__FS_EXT_L1 = 0x0c,
+    MMUSIM__FS_PERM_SECTION = 0x0d,
+    MMUSIM__FS_EXT_L2 = 0x0e,
+    MMUSIM__FS_PERM_PAGE = 0x0f,
+};
+
+/* The MMUSIM_PERM_* bit a request needs (EL2 counts as privileged). */
+static inline unsigned mmusim__xlat_needed(const mmusim_xlat_req *q)
+{
+    static const unsigned need[2][3] = {
+        {MMUSIM_PERM_UR, MMUSIM_PERM_UW, MMUSIM_PERM_UX},
+        {MMUSIM_PERM_PR, MMUSIM_PERM_PW, MMUSIM_PERM_PX},
+    };
+    return need[q->priv ? 1 : 0][q->access];
+}
+
 /* Sets out_fault; returns 1 so walkers can `return mmusim__xlat_fault(...)`. */
 int mmusim__xlat_fault(mmusim__walk *w, int type, unsigned stage, unsigned level, unsigned domain,
                        uint32_t fsr, uint64_t far);
