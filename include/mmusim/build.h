@@ -59,9 +59,24 @@ extern "C" {
  * Returns: 0 or -MMUSIM_E_* with the sentence in the diagnostic:
  * INVAL (misaligned, overlapping, attributes the format cannot express),
  * RANGE (VA outside the table, PA beyond the format's reach: 32 bits,
- * 40 only through armv7/armv6 supersections; a table frame above 4 GiB),
+ * 40 only through armv7/armv6 supersections; long descriptors: the
+ * output size, IPS/PS or 40 bits for LPAE; a table frame above 4 GiB, or
+ * beyond 2^48 or the output size for long descriptors),
  * NOMEM (out of frames, or of host memory), STATE (protect on a hole),
- * UNSUPPORTED (a format without a builder yet: armv7-lpae, aarch64).
+ * UNSUPPORTED (no longer returned: every format has a builder; the
+ * long-descriptor options describe EL1&0 stage-1 and stage-2 tables, not
+ * EL2/Hyp stage-1 tables, whose permissions differ).
+ *
+ * Long descriptors (armv7-lpae, aarch64; lib/xlat/build_long.c). The
+ * sizes are the walker's: a page at level 3 and a block at every level
+ * the granule allows one (4K: 1G and 2M, 4 KiB pages; 16K: 32M, 16 KiB
+ * pages; 64K: 4T and 512M, 64 KiB pages; LPAE: 1G, 2M, 4K), each written
+ * once (the Contiguous hint is never set). The smallest page is the
+ * granule, so va, pa and len are multiples of it. Table pages come from
+ * the allocator below 2^48 (2^40 for LPAE and within the output size);
+ * a stage-2 first level of up to 16 concatenated tables is one run
+ * aligned to its size. Only table descriptors with APTable, XNTable and
+ * PXNTable zero are written, so a mapping's permissions are its own.
  */
 typedef struct mmusim_pt mmusim_pt;
 
@@ -81,11 +96,18 @@ typedef struct mmusim_pt_opts {
     /* 0: a TTBR0 table; 1: a TTBR1 table (16 KiB, serving VA >= 2^(32-N),
      * so N must be > 0). */
     uint8_t ttbr;
+    /* Long descriptors: 0 or 1, a stage-1 table (tcr is TTBCR with
+     * EAE = 1, or TCR_EL1: TnSZ and TGn of the TTBR `ttbr` names, IPS; the
+     * walker's clamping of TnSZ applies); 2, a stage-2 table (tcr is VTCR
+     * or VTCR_EL2: T0SZ, SL0, TG0, PS; ttbr 0; the value for VTTBR is
+     * mmusim_pt_base). Must be 0 for the short formats. */
+    uint8_t stage;
 } mmusim_pt_opts;
 
 /*
  * What a mapping grants. Permissions are given as a walk in a Client
- * domain reports them, so a test compares mmusim_xlat_result.perm with
+ * domain (long descriptors: the walker, with no hierarchical table
+ * permissions) reports them, so a test compares mmusim_xlat_result.perm with
  * attrs.perm directly; a combination the format cannot produce is an
  * error, not an approximation. For the short formats:
  *  - armv5, armv6 XP=0: no execute-never, so PX must equal PR and UX
@@ -98,6 +120,15 @@ typedef struct mmusim_pt_opts {
  *    inexpressible. PXN of a page lives in its table's first-level
  *    descriptor, so the pages of one MiB must agree where they care.
  *  - The domain of a page is its table's: the pages of one MiB share it.
+ * Long descriptors: stage 1, AP[2:1], UXN (XN for LPAE) and PXN as the
+ * walker computes permissions, SCTLR.WXN (and UWXN for LPAE) from opts
+ * included; where several encodings give the permissions, the one with
+ * the most execute-never bits set. Stage 2: S2AP and XN, so user and
+ * privileged permissions must be equal (PR = UR, PW = UW, PX = UX), and
+ * for LPAE execute needs read. `mem` is AttrIndx (0..7) at stage 1,
+ * MemAttr (0..15) at stage 2; domain 0; ng only at stage 1; af_clear
+ * allowed always (the access flag is always checked). SH is written as
+ * 0b11 (inner shareable).
  */
 typedef struct mmusim_pt_attrs {
     uint8_t perm;     /* MMUSIM_PERM_* as a walk in a Client domain reports them */
@@ -108,7 +139,8 @@ typedef struct mmusim_pt_attrs {
     uint8_t af_clear; /* with SCTLR.AFE: leave the access flag clear (the first access
                        * faults); an error without AFE */
     uint8_t page_lg2; /* 0: the largest legal sizes; else force 2^page_lg2 bytes:
-                       * 10 (armv5), 12, 16, 20, 24 (armv6 XP=1, armv7) */
+                       * 10 (armv5), 12, 16, 20, 24 (armv6 XP=1, armv7); long formats:
+                       * a page or block size of the granule */
 } mmusim_pt_attrs;
 
 /* One mapping as the tables hold it: the page, section or block that

@@ -21,8 +21,9 @@
  *    never needs a frame. A slot released during a call stays used until
  *    the commit: it cannot be handed out again in the same call.
  *
- *  - The dispatch: a switch on the format (no function pointers); the
- *    long-descriptor builders will join the switch.
+ *  - The dispatch: a test on the format (no function pointers): the
+ *    short-descriptor builder (build_short.c) or the long-descriptor one
+ *    (build_long.c).
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -63,6 +64,26 @@ int mmusim__pt_write32(mmusim_pt *pt, uint64_t pa, uint32_t v, mmusim_diag *d)
     if ((rc = log_push(pt, MMUSIM__PT_UNDO_WRITE32, pa, old, d)) < 0)
         return rc;
     if ((rc = mmusim_mem_write32(pt->mem, pa, v, d)) < 0)
+        pt->nlog--;
+    return rc;
+}
+
+int mmusim__pt_read64(mmusim_pt *pt, uint64_t pa, uint64_t *v, mmusim_diag *d)
+{
+    return mmusim_mem_read64(pt->mem, pa, v, d);
+}
+
+int mmusim__pt_write64(mmusim_pt *pt, uint64_t pa, uint64_t v, mmusim_diag *d)
+{
+    uint64_t old;
+    int rc = mmusim_mem_read64(pt->mem, pa, &old, d);
+    if (rc < 0)
+        return rc;
+    if (old == v)
+        return 0;
+    if ((rc = log_push(pt, MMUSIM__PT_UNDO_WRITE64, pa, old, d)) < 0)
+        return rc;
+    if ((rc = mmusim_mem_write64(pt->mem, pa, v, d)) < 0)
         pt->nlog--;
     return rc;
 }
@@ -194,6 +215,8 @@ void mmusim__pt_rollback(mmusim_pt *pt)
         if (u->kind == MMUSIM__PT_UNDO_WRITE32)
             /* cannot fail: the page holding the word was written before */
             mmusim_mem_write32(pt->mem, u->pa, (uint32_t)u->old, NULL);
+        else if (u->kind == MMUSIM__PT_UNDO_WRITE64)
+            mmusim_mem_write64(pt->mem, u->pa, u->old, NULL);
         else if (u->kind == MMUSIM__PT_UNDO_ALLOC)
             slot_free(pt, u->pa);
     }
@@ -217,8 +240,8 @@ int mmusim_pt_new(mmusim_pt **out, int fmt, mmusim_mem *mem, mmusim_frames *fram
     const char *fname = mmusim_xlat_format_name(fmt);
     if (!fname)
         return mmusim_diag_set(d, -MMUSIM_E_INVAL, "page-table builder: unknown format %d", fmt);
-    if (!is_short(fmt))
-        return mmusim_diag_set(d, -MMUSIM_E_UNSUPPORTED, "page-table builder: no builder for %s yet",
+    if (is_short(fmt) && opts && opts->stage)
+        return mmusim_diag_set(d, -MMUSIM_E_INVAL, "%s: no stage-2 tables (stage is for long descriptors)",
                                fname);
     mmusim_pt *pt = calloc(1, sizeof *pt);
     if (!pt)
@@ -228,7 +251,7 @@ int mmusim_pt_new(mmusim_pt **out, int fmt, mmusim_mem *mem, mmusim_frames *fram
     pt->frames = frames;
     if (opts)
         pt->opts = *opts;
-    int rc = mmusim__pt_short_init(pt, d);
+    int rc = is_short(fmt) ? mmusim__pt_short_init(pt, d) : mmusim__pt_long_init(pt, d);
     if (rc < 0) {
         mmusim__pt_rollback(pt);
         mmusim_pt_free(pt);
@@ -269,6 +292,8 @@ int mmusim_pt_map(mmusim_pt *pt, uint64_t va, uint64_t pa, uint64_t len,
 {
     if (!pt || !attrs)
         return mmusim_diag_set(d, -MMUSIM_E_INVAL, "page-table builder: NULL argument");
+    if (!is_short(pt->fmt))
+        return finish(pt, mmusim__pt_long_map(pt, va, pa, len, attrs, d));
     return finish(pt, mmusim__pt_short_map(pt, va, pa, len, attrs, d));
 }
 
@@ -276,6 +301,8 @@ int mmusim_pt_unmap(mmusim_pt *pt, uint64_t va, uint64_t len, mmusim_diag *d)
 {
     if (!pt)
         return mmusim_diag_set(d, -MMUSIM_E_INVAL, "page-table builder: NULL argument");
+    if (!is_short(pt->fmt))
+        return finish(pt, mmusim__pt_long_unmap(pt, va, len, d));
     return finish(pt, mmusim__pt_short_unmap(pt, va, len, d));
 }
 
@@ -284,6 +311,8 @@ int mmusim_pt_protect(mmusim_pt *pt, uint64_t va, uint64_t len, const mmusim_pt_
 {
     if (!pt || !attrs)
         return mmusim_diag_set(d, -MMUSIM_E_INVAL, "page-table builder: NULL argument");
+    if (!is_short(pt->fmt))
+        return finish(pt, mmusim__pt_long_protect(pt, va, len, attrs, d));
     return finish(pt, mmusim__pt_short_protect(pt, va, len, attrs, d));
 }
 
@@ -291,5 +320,7 @@ int mmusim_pt_query(mmusim_pt *pt, uint64_t va, mmusim_pt_mapping *m, mmusim_dia
 {
     if (!pt || !m)
         return mmusim_diag_set(d, -MMUSIM_E_INVAL, "page-table builder: NULL argument");
+    if (!is_short(pt->fmt))
+        return mmusim__pt_long_query(pt, va, m, d);
     return mmusim__pt_short_query(pt, va, m, d);
 }

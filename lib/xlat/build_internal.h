@@ -18,14 +18,26 @@ typedef struct mmusim__pt_run {
     uint64_t used[2];
 } mmusim__pt_run;
 
-/* An undo record: a word written (with its old value), a table taken,
- * a table given back (applied only when the call commits). */
-enum { MMUSIM__PT_UNDO_WRITE32 = 1, MMUSIM__PT_UNDO_ALLOC, MMUSIM__PT_UNDO_RELEASE };
+/* An undo record: a word or doubleword written (with its old value), a
+ * table taken, a table given back (applied only when the call commits). */
+enum {
+    MMUSIM__PT_UNDO_WRITE32 = 1,
+    MMUSIM__PT_UNDO_ALLOC,
+    MMUSIM__PT_UNDO_RELEASE,
+    MMUSIM__PT_UNDO_WRITE64,
+};
 typedef struct mmusim__pt_undo {
     uint8_t kind;
     uint64_t pa;
     uint64_t old;
 } mmusim__pt_undo;
+
+/* Long-descriptor geometry (build_long.c): granule 2^grain, the input
+ * bits the start table resolves from, the start level, the output size,
+ * the stage, OA[51:48] in descriptor bits [15:12]. */
+typedef struct mmusim__pt_geo {
+    uint8_t grain, inbits, start, outbits, stage, lpa52, aa64;
+} mmusim__pt_geo;
 
 struct mmusim_pt {
     int fmt;                 /* enum mmusim_xlat_format */
@@ -36,6 +48,7 @@ struct mmusim_pt {
     uint64_t base_bytes;
     uint64_t va_lo, va_end;  /* the VA range the table serves: [va_lo, va_end) */
     unsigned kind;           /* format profile, chosen by the format's builder */
+    mmusim__pt_geo geo;      /* long descriptors only */
     uint64_t table_bytes;    /* tables in use, counting releases not yet committed */
     mmusim__pt_run *runs;
     size_t nruns, cap_runs;
@@ -53,6 +66,8 @@ struct mmusim_pt {
  */
 int mmusim__pt_write32(mmusim_pt *pt, uint64_t pa, uint32_t v, mmusim_diag *d);
 int mmusim__pt_read32(mmusim_pt *pt, uint64_t pa, uint32_t *v, mmusim_diag *d);
+int mmusim__pt_write64(mmusim_pt *pt, uint64_t pa, uint64_t v, mmusim_diag *d);
+int mmusim__pt_read64(mmusim_pt *pt, uint64_t pa, uint64_t *v, mmusim_diag *d);
 /* A zeroed table of `bytes` (a power of two >= 32) aligned to its size,
  * ending at or below `limit`. */
 int mmusim__pt_table_alloc(mmusim_pt *pt, uint64_t bytes, uint64_t limit, uint64_t *pa,
@@ -69,5 +84,14 @@ int mmusim__pt_short_unmap(mmusim_pt *pt, uint64_t va, uint64_t len, mmusim_diag
 int mmusim__pt_short_protect(mmusim_pt *pt, uint64_t va, uint64_t len, const mmusim_pt_attrs *a,
                              mmusim_diag *d);
 int mmusim__pt_short_query(mmusim_pt *pt, uint64_t va, mmusim_pt_mapping *m, mmusim_diag *d);
+
+/* The long-descriptor builder (armv7-lpae, aarch64; stage 1 and 2): build_long.c. */
+int mmusim__pt_long_init(mmusim_pt *pt, mmusim_diag *d);
+int mmusim__pt_long_map(mmusim_pt *pt, uint64_t va, uint64_t pa, uint64_t len,
+                        const mmusim_pt_attrs *a, mmusim_diag *d);
+int mmusim__pt_long_unmap(mmusim_pt *pt, uint64_t va, uint64_t len, mmusim_diag *d);
+int mmusim__pt_long_protect(mmusim_pt *pt, uint64_t va, uint64_t len, const mmusim_pt_attrs *a,
+                            mmusim_diag *d);
+int mmusim__pt_long_query(mmusim_pt *pt, uint64_t va, mmusim_pt_mapping *m, mmusim_diag *d);
 
 #endif
