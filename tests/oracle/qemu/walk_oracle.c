@@ -23,22 +23,16 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "mmusim/build.h"
 #include "mmusim/core.h"
 #include "mmusim/mem.h"
 #include "mmusim/xlat.h"
-
-extern char **environ;
+#include "oracle_common.h"
 
 /* Guest memory layout, as stub_a32.S expects it (QEMU virt: RAM at 0x40000000). */
 #define PARAM_PA 0x40200000u
@@ -50,7 +44,6 @@ extern char **environ;
 #define PARAM_MAGIC 0x4d4d5533u
 #define NAME_OFF 0x200u       /* file name of the results, inside the parameter block */
 #define NVAS 4096u
-#define QEMU_TIMEOUT_S 20
 /* SCTLR as the stub hands it to the NS PL1 bank (it ORs in M): the ARMv7 reset value. */
 #define SCTLR_BASE 0x00c50078u
 #define SCTLR_AFE (1u << 29)
@@ -88,75 +81,10 @@ static const config configs[] = {
 
 typedef struct range { uint64_t va, len; } range;
 
-enum fclass { FC_NONE, FC_TRANSLATION, FC_ACCESS_FLAG, FC_PERMISSION, FC_OTHER };
-static const char *const fclass_name[] = {"none", "translation", "access flag", "permission", "other"};
-
-static void die(const char *what, const mmusim_diag *d)
-{
-    fprintf(stderr, "walk_oracle: %s%s%s\n", what, d ? ": " : "", d ? d->msg : "");
-    exit(2);
-}
-
-static void write_file(const char *path, const void *buf, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    if (!f || fwrite(buf, 1, len, f) != len || fclose(f) != 0) {
-        perror(path);
-        exit(2);
-    }
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
-}
-
-/* Runs QEMU with a time limit; returns its exit status, or -1. */
-static int run_qemu(char *const argv[])
-{
-    pid_t pid;
-    int rc = posix_spawn(&pid, argv[0], NULL, NULL, argv, environ);
-    if (rc != 0) {
-        fprintf(stderr, "walk_oracle: cannot run %s: %s\n", argv[0], strerror(rc));
-        return -1;
-    }
-    struct timespec nap = {0, 2 * 1000 * 1000};
-    for (long waited_ms = 0;; waited_ms += 2) {
-        int st;
-        pid_t w = waitpid(pid, &st, WNOHANG);
-        if (w == pid) return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-        if (w < 0 && errno != EINTR) return -1;
-        if (waited_ms > QEMU_TIMEOUT_S * 1000L) {
-            fprintf(stderr, "walk_oracle: QEMU took more than %d s, killed\n", QEMU_TIMEOUT_S);
-            kill(pid, SIGKILL);
-            waitpid(pid, &st, 0);
-            return -1;
-        }
-        nanosleep(&nap, NULL);
-    }
-}
-
-static enum fclass classify_par(uint64_t par, unsigned *level)
-{
-    unsigned fst = (unsigned)(par >> 1) & 0x3f;
-    *level = fst & 3;
-    switch (fst >> 2) {
-    case 1: return FC_TRANSLATION;
-    case 2: return FC_ACCESS_FLAG;
-    case 3: return FC_PERMISSION;
-    default: return FC_OTHER;
-    }
-}
-
-static enum fclass classify_mmusim(int type)
-{
-    switch (type) {
-    case MMUSIM_FAULT_TRANSLATION: return FC_TRANSLATION;
-    case MMUSIM_FAULT_ACCESS_FLAG: return FC_ACCESS_FLAG;
-    case MMUSIM_FAULT_PERMISSION: return FC_PERMISSION;
-    default: return FC_OTHER;
-    }
-}
+#define die oracle_die
+#define write_file oracle_write_file
+#define put32 oracle_put32
+#define fclass_name oracle_fclass_name
 
 static unsigned pick_size(const config *c, mmusim_rng *rng)
 {
@@ -235,16 +163,9 @@ static unsigned run_config(const config *c, const char *qemu, const char *stub, 
     }
 
     /* The table image: every allocated page of the memory, from the lowest. */
-    uint64_t lo = 0, hi = 0, a;
-    const uint8_t *page;
-    for (a = 0; mmusim_mem_next_page(mem, a, &a, &page) == 1; a += 4096) {
-        if (!hi) lo = a;
-        hi = a + 4096;
-    }
-    if (lo < TABLES_LO || hi > TABLES_HI) die("table pages outside the guest's table area", NULL);
-    size_t img_len = (size_t)(hi - lo);
-    uint8_t *img = calloc(1, img_len);
-    for (a = lo; mmusim_mem_next_page(mem, a, &a, &page) == 1; a += 4096) memcpy(img + (a - lo), page, 4096);
+    uint64_t lo;
+    size_t img_len;
+    uint8_t *img = oracle_dump_image(mem, TABLES_LO, TABLES_HI, &lo, &img_len);
 
     char p_tables[PATH_MAX], p_vas[PATH_MAX], p_par[PATH_MAX], p_params[PATH_MAX];
     snprintf(p_tables, sizeof p_tables, "%s/tables-%" PRIu64 ".bin", dir, c->seed);
@@ -286,19 +207,15 @@ static unsigned run_config(const config *c, const char *qemu, const char *stub, 
                         "-nographic", "-monitor", "none", "-serial", "none", "-nic", "none",
                         "-semihosting-config", "enable=on,target=native", "-kernel", (char *)stub,
                         "-device", l_params, "-device", l_vas, "-device", l_tables, NULL};
-        int st = run_qemu(argv);
+        int st = oracle_run_qemu(argv);
         if (st != 0) {
             fprintf(stderr, "walk_oracle: QEMU exited with status %d (stub: 2 bad magic, 3 file, 0x1xx wrong mode)\n", st);
             exit(2);
         }
-        uint8_t *pars = calloc(NVAS, 8);
-        FILE *f = fopen(p_par, "rb");
-        if (!f || fread(pars, 8, NVAS, f) != NVAS) die("short or missing PAR file from QEMU", NULL);
-        fclose(f);
+        uint64_t *pars = oracle_read_pars(p_par, NVAS);
 
         for (unsigned i = 0; i < NVAS; i++) {
-            uint64_t par = 0;
-            for (int b = 7; b >= 0; b--) par = par << 8 | pars[8 * i + b];
+            uint64_t par = pars[i];
             mmusim_xlat_req req = {.va = vas[i], .access = (uint8_t)access, .priv = MMUSIM_PRIV_EL1};
             mmusim_xlat_result res;
             mmusim_xlat_fault flt;
@@ -306,10 +223,10 @@ static unsigned run_config(const config *c, const char *qemu, const char *stub, 
                 die("mmusim_xlat_walk returned an error", NULL);
             int good;
             unsigned qlevel = 0;
-            enum fclass qc = FC_NONE, mc = flt.type == MMUSIM_FAULT_NONE ? FC_NONE : classify_mmusim(flt.type);
+            enum fclass qc = FC_NONE, mc = flt.type == MMUSIM_FAULT_NONE ? FC_NONE : oracle_classify_mmusim(flt.type);
             if (!(par >> 11 & 1)) good = 0; /* not the long format: the stub did not run in Hyp */
             else if (par & 1) {
-                qc = classify_par(par, &qlevel);
+                qc = oracle_classify_par(par, &qlevel);
                 good = mc == qc && (qc == FC_OTHER || flt.level == qlevel);
             } else
                 good = mc == FC_NONE && (par & 0xfffffff000ull) == (res.pa & 0xfffffff000ull);
