@@ -6,9 +6,13 @@
 // param block layout (u64 each):
 // 0x00 magic in   0x08 MAIR_EL1  0x10 TCR_EL1  0x18 TTBR0_EL1  0x20 TTBR1_EL1
 // 0x28 SCTLR_EL1 (stub ORs in M)  0x30 count  0x38 VA list addr  0x40 result addr
-// 0x48 flags: bit0 park at EL1 (PC=0x50) instead of exiting; bit1 use AT S1E1W
+// 0x48 flags: bit0 park at EL1 (PC=0x50) instead of exiting; bit1 use AT S1E1W (S12E1W);
+//            bit2 stage 2 on: HCR_EL2.VM = 1, VTCR_EL2 and VTTBR_EL2 from 0x78/0x80, and
+//            AT S12E1R/W instead of S1E1R/W (bit2 clear: 0x78/0x80 unused, VM = 0)
 // 0x50 park PC  0x58 filename addr  0x60 filename len
-// out: 0x68 CurrentEL at entry  0x70 done magic  0x100.. semihosting scratch
+// out: 0x68 CurrentEL at entry  0x70 done magic
+// in:  0x78 VTCR_EL2  0x80 VTTBR_EL2 (with bit2)
+// 0x100.. semihosting scratch
 .text
 .global _start
 _start:
@@ -26,6 +30,16 @@ _start:
     msr hcr_el2, x0
     msr vttbr_el2, xzr
     isb
+    ldr x6, [x20, #0x48]
+    tbz x6, #2, 1f
+    ldr x0, [x20, #0x78]
+    msr vtcr_el2, x0
+    ldr x0, [x20, #0x80]
+    msr vttbr_el2, x0
+    ldr x0, =0x80000001                // HCR_EL2.RW=1, VM=1
+    msr hcr_el2, x0
+    isb
+1:
     ldr x0, [x20, #0x08]
     msr mair_el1, x0
     ldr x0, [x20, #0x10]
@@ -45,6 +59,7 @@ _start:
     ldr x2, [x20, #0x38]
     ldr x3, [x20, #0x40]
     ldr x6, [x20, #0x48]
+    tbnz x6, #2, s12
     tbnz x6, #1, loopw
 loopr:
     cbz x1, done
@@ -64,6 +79,26 @@ loopw:
     str x5, [x3], #8
     sub x1, x1, #1
     b loopw
+s12:
+    tbnz x6, #1, loop12w
+loop12r:
+    cbz x1, done
+    ldr x4, [x2], #8
+    at s12e1r, x4
+    isb
+    mrs x5, par_el1
+    str x5, [x3], #8
+    sub x1, x1, #1
+    b loop12r
+loop12w:
+    cbz x1, done
+    ldr x4, [x2], #8
+    at s12e1w, x4
+    isb
+    mrs x5, par_el1
+    str x5, [x3], #8
+    sub x1, x1, #1
+    b loop12w
 done:
     add x1, x20, #0x100
     // SYS_OPEN(name, "wb"=5, len)
