@@ -101,8 +101,55 @@ typedef struct mmusim_xlat_read {
 #define MMUSIM_PERM_UW 0x10u /* user write */
 #define MMUSIM_PERM_UX 0x20u /* user execute */
 
+/*
+ * Memory attributes of a translation, decoded from whatever the format
+ * encodes them with, so that a core model can decide cacheability without
+ * knowing descriptor formats. Sources: ARMv5 C/B (ARM926EJ-S TRM DDI 0198E
+ * "Cachable and bufferable" encodings); short descriptors: ARM ARM DDI 0406C
+ * table B3-10 "TEX[2:0], C, and B encodings when TEX remap is disabled" and
+ * B3.8.3 "Memory region attributes when TEX remap is enabled" (PRRR, NMRR);
+ * long descriptors: DDI 0406C MAIR0/MAIR1 and DDI 0487 MAIR_ELx attribute
+ * fields, the stage-2 MemAttr[3:0] encodings and "Combining the stage 1 and
+ * stage 2 attributes". Each walker's header states the choices.
+ */
+enum mmusim_mem_type {
+    MMUSIM_MEM_NONE = 0,        /* not decoded: the walk faulted */
+    MMUSIM_MEM_STRONGLY_ORDERED, /* AArch32 Strongly-ordered (= Device-nGnRnE in ARMv8 terms) */
+    MMUSIM_MEM_DEVICE,          /* Device: the variant is in `device` */
+    MMUSIM_MEM_NORMAL,          /* Normal: cacheability in inner/outer */
+};
+/* Device variants, strongest first (ARMv8 names; AArch32 Strongly-ordered is
+ * nGnRnE, ARMv5 C=0 B=1 and ARMv6/v7 Device are nGnRE). */
+enum mmusim_mem_device {
+    MMUSIM_DEV_NGNRNE = 0,
+    MMUSIM_DEV_NGNRE,
+    MMUSIM_DEV_NGRE,
+    MMUSIM_DEV_GRE,
+};
+/* Cacheability of one level (inner or outer), weakest first. */
+enum mmusim_cacheability { MMUSIM_CACHE_NC = 0, MMUSIM_CACHE_WT, MMUSIM_CACHE_WB };
+/* Allocation hints of a cacheable level. */
+#define MMUSIM_ALLOC_R 0x1u         /* read-allocate */
+#define MMUSIM_ALLOC_W 0x2u         /* write-allocate */
+#define MMUSIM_ALLOC_TRANSIENT 0x4u /* MAIR transient encodings */
+/* Shareability, valued as the long-descriptor SH field. */
+enum mmusim_shareability { MMUSIM_SH_NON = 0, MMUSIM_SH_OUTER = 2, MMUSIM_SH_INNER = 3 };
+
+typedef struct mmusim_memattr {
+    uint8_t type;        /* enum mmusim_mem_type */
+    uint8_t device;      /* enum mmusim_mem_device (Strongly-ordered and Device; 0 for Normal) */
+    uint8_t inner;       /* enum mmusim_cacheability (NC unless Normal) */
+    uint8_t outer;       /* enum mmusim_cacheability */
+    uint8_t inner_alloc; /* MMUSIM_ALLOC_* (0 when NC) */
+    uint8_t outer_alloc; /* MMUSIM_ALLOC_* */
+    uint8_t sh;          /* enum mmusim_shareability */
+} mmusim_memattr;
+
 /* What a walk found (valid when the fault type is MMUSIM_FAULT_NONE;
- * `reads` is valid either way). */
+ * `reads` is valid either way). `attrs` keeps the raw bits as written;
+ * `mem` is what they mean, decoded through SCTLR.TRE with PRRR/NMRR, or
+ * MAIR, and combined with stage 2 (the stronger type, the weaker
+ * cacheability). SCTLR.C and SCTLR.I are not applied: the core does. */
 typedef struct mmusim_xlat_result {
     uint64_t mva;        /* the address after FCSE relocation (= va without FCSE) */
     uint64_t pa;         /* output address */
@@ -112,7 +159,8 @@ typedef struct mmusim_xlat_result {
     uint8_t perm;        /* MMUSIM_PERM_* */
     uint8_t global;      /* 1 if the mapping is global (not ASID-tagged) */
     uint16_t asid;       /* ASID the translation is tagged with, if not global */
-    uint32_t attrs;      /* raw attribute bits: short: TEX[4:2] C[1] B[0]; long: AttrIndx */
+    uint32_t attrs;      /* raw attribute bits: short: S[5] TEX[4:2] C[1] B[0]; long: AttrIndx
+                          * (decoded: `mem`) */
     /* Long descriptors (0 otherwise). With two stages, page_bytes is the
      * smaller of the stage-1 and stage-2 sizes (what one TLB entry for the
      * combined translation may cover) and level is the stage-1 level. */
@@ -122,6 +170,7 @@ typedef struct mmusim_xlat_result {
     uint16_t vmid;         /* VMID from VTTBR when stage 2 translated */
     uint8_t stage2;        /* 1 if a stage-2 translation applied */
     uint8_t s2_level;      /* level of the final stage-2 descriptor */
+    mmusim_memattr mem;    /* decoded memory attributes (every format), see above */
     uint32_t nreads;
     mmusim_xlat_read reads[MMUSIM_XLAT_MAX_READS];
 } mmusim_xlat_result;

@@ -120,8 +120,23 @@
  *    privilege may write.
  *  - With stage 1 off, the IPA is the VA (AArch64: an address size fault
  *    at level 0 when VA[top:52] is not zero) and stage 2 still applies.
- *  - NS/NSTable, shareability, cacheability, HCR_EL2.PTW and .DC, TBID,
- *    PAN and SCTLR.EE are not modelled.
+ *  - Memory attributes (res->mem, decoded in memattr.c): stage 1 by the
+ *    MAIR byte AttrIndx selects (MAIR1:MAIR0 or MAIR_EL1; HMAIR1:HMAIR0
+ *    or MAIR_EL2 in the EL2 regime; DDI 0406C MAIR0/MAIR1, DDI 0487
+ *    MAIR_EL1): 0x00 Strongly-ordered (LPAE) or Device-nGnRnE (AArch64),
+ *    0x04 nGnRE, 0x08 nGRE, 0x0c GRE, other device encodings nGnRnE;
+ *    Normal nibbles 0100 NC, 00RW WT transient, 01RW WB transient, 10RW
+ *    WT, 11RW WB (the transient ones for LPAE as ARMv8 AArch32 decodes
+ *    them). SH gives shareability, except that Device and Normal inner-
+ *    and outer-NC memory are Outer Shareable and SH = 01 (reserved) is
+ *    taken as Outer. Stage 2 MemAttr[3:0] (00dd Device dd, else outer
+ *    [3:2] inner [1:0]: 01 NC, 10 WT, 11 WB) combines with stage 1 as
+ *    "Combining the stage 1 and stage 2 attributes" says: the stronger
+ *    type, the weaker cacheability, stage 1's allocation hints, the wider
+ *    shareability. Stage 1 off: data Strongly-ordered/Device-nGnRnE,
+ *    instruction fetches Normal WT (then combined with stage 2).
+ *  - NS/NSTable, HCR_EL2.PTW and .DC, FEAT_S2FWB, FEAT_XS, MTE tagged
+ *    memory, TBID, PAN and SCTLR.EE are not modelled.
  * Refused with -MMUSIM_E_UNSUPPORTED: AArch64 EL2 with HCR_EL2.E2H = 1
  * (the EL2&0 regime needs TTBR1_EL2), and LPAE stage 2 under a
  * short-descriptor stage 1 (TTBCR.EAE = 0 with HCR.VM = 1).
@@ -430,6 +445,9 @@ static int final_stage2(lwalk *c, uint64_t ipa, uint64_t size, uint64_t contig, 
     leaf o;
     if (s2_translate(c, ipa, 0, &o))
         return 1;
+    mmusim_memattr m2;
+    mmusim__mem_s2(&m2, (unsigned)(o.desc >> 2) & 0xf, (unsigned)(o.desc >> 8) & 3, c->aa64);
+    mmusim__mem_combine(&res->mem, &m2);
     const unsigned p2 = s2_perm(c, o.desc);
     res->s2_level = (uint8_t)o.level;
     res->perm &= (uint8_t)p2;
@@ -538,6 +556,7 @@ int mmusim__walk_long(mmusim__walk *w)
     if (!(sctlr & 1)) { /* stage 1 off: the IPA is the VA */
         res->global = 1;
         res->perm = 0x3f;
+        mmusim__mem_off(&res->mem, q->access, c.aa64);
         if (c.aa64 && ((va & mask(top + 1)) >> 52))
             return lfault(&c, MMUSIM_FAULT_ADDRESS_SIZE, 1, 0);
         const uint64_t flat = c.s2on ? UINT64_MAX : 4096;
@@ -555,6 +574,8 @@ int mmusim__walk_long(mmusim__walk *w)
     const unsigned ng = c.el2 ? 0 : BIT(d, 11);
     res->level = (uint8_t)o.level;
     res->attrs = (uint32_t)(d >> 2) & 7;
+    const uint64_t mair = c.el2 ? r->mair_el2 : r->mair;
+    mmusim__mem_mair(&res->mem, (unsigned)(mair >> (8 * res->attrs)) & 0xff, (unsigned)(d >> 8) & 3, c.aa64);
     res->global = (uint8_t)!ng;
     res->asid = ng ? asid : 0;
     res->ipa = o.oa;

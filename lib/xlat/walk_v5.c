@@ -38,6 +38,18 @@
  *    field of the invalid descriptor is reported, as QEMU does.
  *  - With the MMU off the output address is the MVA (FCSE still applies).
  *  - ARMv5 has no execute permission: execute needs read.
+ *  - Memory attributes (res->mem, decoded in memattr.c): C/B as the
+ *    ARMv5 ARM and the ARM926EJ-S TRM define them are the TEX = 000 rows
+ *    of ARMv6's table (DDI 0406C table B3-10) and are decoded so: C=0 B=0
+ *    Strongly-ordered; C=0 B=1 (uncached, bufferable) Device, not Normal
+ *    Non-cacheable, because buffering writes is all it permits; C=1 B=0
+ *    Normal write-through; C=1 B=1 Normal write-back, read-allocate only
+ *    (ARM926EJ-S). There is no S bit: Normal memory is Non-shareable.
+ *    ARMv6 with XP = 0 adds TEX (sections and large pages [14:12],
+ *    extended small pages [8:6]) and decodes TEX/C/B by table B3-10;
+ *    SCTLR.TRE (TEX remap) is applied to the XP = 1 format only. With the
+ *    MMU off data is Strongly-ordered and instruction fetches Normal
+ *    write-through (memattr.c).
  * Not modelled: alignment faults (they belong to the core, issue 4).
  *
  * ARMv6 with SCTLR.XP = 0 (the "backwards-compatible" format, ARM1176
@@ -112,6 +124,7 @@ int mmusim__walk_v5(mmusim__walk *w)
         res->pa = mva;
         res->page_bytes = 4096;
         res->perm = with_exec(ap_perm(3, 0));
+        mmusim__mem_off(&res->mem, q->access, 0);
         return 0;
     }
 
@@ -130,7 +143,7 @@ int mmusim__walk_v5(mmusim__walk *w)
         return mmusim__xlat_fault(w, MMUSIM_FAULT_TRANSLATION, 1, 1, domain,
                                   fsr(w, MMUSIM__FS_TRANS_SECTION, domain), mva);
 
-    unsigned level, ap, attrs;
+    unsigned level, ap, attrs, tex = 0; /* TEX: ARMv6 only */
     uint64_t pa, size;
     if (type == 2) { /* section */
         level = 1;
@@ -138,6 +151,8 @@ int mmusim__walk_v5(mmusim__walk *w)
         size = 1u << 20;
         ap = (d1 >> 10) & 3;
         attrs = (d1 >> 2) & 3;
+        if (v6)
+            tex = (d1 >> 12) & 7;
     } else {
         level = 2;
         uint64_t l2a = type == 1 ? (d1 & 0xfffffc00u) | ((uint64_t)((mva >> 12) & 0xff) << 2)
@@ -151,6 +166,8 @@ int mmusim__walk_v5(mmusim__walk *w)
             pa = (d2 & 0xffff0000u) | (mva & 0xffffu);
             size = 1u << 16;
             ap = (d2 >> (4 + 2 * ((mva >> 14) & 3))) & 3;
+            if (v6)
+                tex = (d2 >> 12) & 7;
             break;
         case 2: /* small page: AP subpage from MVA[11:10] */
             pa = (d2 & 0xfffff000u) | (mva & 0xfffu);
@@ -163,6 +180,7 @@ int mmusim__walk_v5(mmusim__walk *w)
                 size = 1u << 12;
                 ap = (d2 >> 4) & 3;
                 attrs = ((d2 >> 6) & 7) << 2 | ((d2 >> 2) & 3);
+                tex = attrs >> 2;
                 goto mapped;
             }
             if (type == 1) /* reserved in a coarse table: see the choices above */
@@ -184,6 +202,7 @@ mapped:
     res->pa = pa;
     res->page_bytes = size;
     res->attrs = attrs; /* C[1] B[0] */
+    mmusim__mem_short(&res->mem, tex, attrs & 3, 0, 0, r);
 
     switch ((r->dacr >> (2 * domain)) & 3) {
     case 0: /* no access */

@@ -18,9 +18,17 @@
  * small page ([31:12] base, [11] nG, [10] S, [9] AP[2], [8:6] TEX,
  * [5:4] AP[1:0], C, B, bit 0 = XN).
  *
- * Results: attrs = S[5] TEX[4:2] C[1] B[0] as written (the memory type
- * they mean, with or without TEX remap through PRRR/NMRR, is the core's
- * business); a non-global (nG) mapping carries CONTEXTIDR's ASID.
+ * Results: attrs = S[5] TEX[4:2] C[1] B[0] as written; mem = what they
+ * mean (memattr.c): with SCTLR.TRE = 0 by DDI 0406C table B3-10 (TEX =
+ * 1BB: outer BB, inner C:B = AA, each 00 NC, 01 WB write-allocate, 10 WT,
+ * 11 WB no write-allocate), with SCTLR.TRE = 1 by PRRR.TRn and NMRR.IRn/
+ * ORn, n = TEX[0]:C:B (B3.8.3); shareability from S (TRE = 0: Outer
+ * Shareable) or PRRR.NS0/NS1, NOSn and, for Device, DS0/DS1. Reserved
+ * and IMPLEMENTATION DEFINED encodings (TEX=001 C=1 B=0, PRRR.TRn = 11)
+ * are taken as Strongly-ordered. With the MMU off data is Strongly-
+ * ordered and instruction fetches Normal write-through (B3.2.1; SCTLR.I
+ * and .C are the core's). A non-global (nG) mapping carries CONTEXTIDR's
+ * ASID.
  *
  * Choices, each stated:
  *  - PXN (first-level bit 0 and page-table bit 2) is implemented, as on
@@ -50,6 +58,7 @@
 #define SCTLR_M (1u << 0)
 #define SCTLR_S (1u << 8)
 #define SCTLR_R (1u << 9)
+#define SCTLR_TRE (1u << 28)
 #define SCTLR_AFE (1u << 29)
 
 /* DFSR/IFSR value: FS[3:0] (every code here has FS[4] = 0), the domain in
@@ -124,6 +133,7 @@ int mmusim__walk_v7(mmusim__walk *w)
         res->page_bytes = 4096;
         res->global = 1;
         res->perm = 0x3f;
+        mmusim__mem_off(&res->mem, q->access, 0);
         return 0;
     }
 
@@ -186,6 +196,7 @@ int mmusim__walk_v7(mmusim__walk *w)
     res->pa = pa;
     res->page_bytes = size;
     res->attrs = attrs;
+    mmusim__mem_short(&res->mem, (attrs >> 2) & 7, attrs & 3, (attrs >> 5) & 1, (r->sctlr & SCTLR_TRE) != 0, r);
     res->global = !ng;
     res->asid = ng ? (uint16_t)(r->contextidr & 0xff) : 0;
 

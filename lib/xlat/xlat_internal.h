@@ -69,6 +69,25 @@ int mmusim__xlat_fault(mmusim__walk *w, int type, unsigned stage, unsigned level
  */
 uint64_t mmusim__short_l1_addr(mmusim__walk *w, uint32_t mva);
 
+/*
+ * Memory attribute decoding (memattr.c), shared by the walkers.
+ *  short: TEX[2:0], C:B (cb = C << 1 | B) and S of a short descriptor;
+ *         with `remap` (SCTLR.TRE = 1) through PRRR/NMRR indexed by
+ *         TEX[0]:C:B, else table B3-10. ARMv5 passes tex = 0, s = 0.
+ *  off:   stage 1 disabled: instruction fetches Normal WT, data
+ *         Strongly-ordered (AArch32) or Device-nGnRnE (aa64).
+ *  mair:  the MAIR attribute byte `attr` with SH (`aa64` selects the
+ *         Device-nGnRnE spelling of 0x00 instead of Strongly-ordered).
+ *  s2:    stage-2 MemAttr[3:0] with SH.
+ *  combine: *s1 becomes the combination of *s1 and *s2.
+ */
+void mmusim__mem_short(mmusim_memattr *m, unsigned tex, unsigned cb, unsigned s, int remap,
+                       const mmusim_xlat_regs *r);
+void mmusim__mem_off(mmusim_memattr *m, int access, int aa64);
+void mmusim__mem_mair(mmusim_memattr *m, unsigned attr, unsigned sh, int aa64);
+void mmusim__mem_s2(mmusim_memattr *m, unsigned memattr, unsigned sh, int aa64);
+void mmusim__mem_combine(mmusim_memattr *s1, const mmusim_memattr *s2);
+
 /* The walkers: 0 when the walk ended (translated or faulted, see xlat.h). */
 int mmusim__walk_v5(mmusim__walk *w);  /* armv5, and armv6 with SCTLR.XP = 0 */
 int mmusim__walk_v7(mmusim__walk *w);  /* armv7, and armv6 with SCTLR.XP = 1 */

@@ -478,6 +478,148 @@ static void test_v6_compatible(void **state)
     assert_false(R.global);
 }
 
+/* Memory attributes: one expected decode. */
+typedef struct mexp {
+    uint8_t type, dev, inner, ia, outer, oa, sh;
+} mexp;
+
+static void mem_is(const mexp *x)
+{
+    assert_int_equal(R.mem.type, x->type);
+    assert_int_equal(R.mem.device, x->dev);
+    assert_int_equal(R.mem.inner, x->inner);
+    assert_int_equal(R.mem.inner_alloc, x->ia);
+    assert_int_equal(R.mem.outer, x->outer);
+    assert_int_equal(R.mem.outer_alloc, x->oa);
+    assert_int_equal(R.mem.sh, x->sh);
+}
+
+enum { SO = MMUSIM_MEM_STRONGLY_ORDERED, DV = MMUSIM_MEM_DEVICE, NM = MMUSIM_MEM_NORMAL };
+enum { NC = MMUSIM_CACHE_NC, WT = MMUSIM_CACHE_WT, WB = MMUSIM_CACHE_WB };
+enum { RA = MMUSIM_ALLOC_R, RWA = MMUSIM_ALLOC_R | MMUSIM_ALLOC_W };
+enum { SHN = MMUSIM_SH_NON, SHO = MMUSIM_SH_OUTER, SHI = MMUSIM_SH_INNER };
+#define XSO {SO, MMUSIM_DEV_NGNRNE, NC, 0, NC, 0, SHO}
+#define XDEV(sh) {DV, MMUSIM_DEV_NGNRE, NC, 0, NC, 0, sh}
+
+/* Maps a small page with TEX, C:B and S at VA 0x40000000 + 4 KiB x i and walks it. */
+static void walk_texcb(unsigned i, unsigned tex, unsigned cb, unsigned s)
+{
+    const uint32_t tbl = 0x80b00000;
+    l1(0x40000000, coarse(tbl, 0));
+    poke(&E->mem, tbl + 4 * i, small7(0x50000000 + 0x1000 * i, 3, tex, cb, 0, 0) | s << 10);
+    assert_int_equal(walk(0x40000000 + 0x1000ull * i, MMUSIM_XA_READ, 1, &R, &F), MMUSIM_FAULT_NONE);
+    assert_int_equal(R.attrs, s << 5 | tex << 2 | cb);
+}
+
+/* Every row of DDI 0406C table B3-10 (SCTLR.TRE = 0), S = 0 and S = 1. */
+static void test_v7_texcb_table(void **state)
+{
+    (void)state;
+    static const mexp low[12] = {
+        /* TEX 000 */ XSO, XDEV(SHO), {NM, 0, WT, RA, WT, RA, SHN}, {NM, 0, WB, RA, WB, RA, SHN},
+        /* TEX 001 */ {NM, 0, NC, 0, NC, 0, SHN}, XSO /* reserved */, XSO /* IMPL DEF */,
+        {NM, 0, WB, RWA, WB, RWA, SHN},
+        /* TEX 010 */ XDEV(SHN), XSO, XSO, XSO /* reserved */,
+    };
+    /* the AA/BB encoding: 00 NC, 01 WB write-allocate, 10 WT, 11 WB no write-allocate */
+    static const uint8_t aac[4] = {NC, WB, WT, WB}, aaa[4] = {0, RWA, RA, RA};
+    for (unsigned s = 0; s < 2; s++)
+        for (unsigned tex = 0; tex < 8; tex++)
+            for (unsigned cb = 0; cb < 4; cb++) {
+                mexp x;
+                if (tex >= 4) {
+                    x = (mexp){NM, 0, aac[cb], aaa[cb], aac[tex & 3], aaa[tex & 3], SHN};
+                } else if (tex == 3) {
+                    x = (mexp)XSO; /* reserved */
+                } else {
+                    x = low[tex * 4 + cb];
+                }
+                if (x.type == NM && s)
+                    x.sh = SHO; /* S = 1: Shareable, Outer without TEX remap */
+                walk_texcb(tex * 4 + cb, tex, cb, s);
+                mem_is(&x);
+            }
+    /* sections carry TEX, C, B and S too: TEX 101 (outer WB-WA) C:B 10 (inner WT), S */
+    l1(0x30000000, sec7(0x30000000, 3, 0, 0, 0, 0) | 5u << 12 | 2u << 2 | 1u << 16);
+    assert_int_equal(walk(0x30000000, MMUSIM_XA_READ, 1, &R, &F), MMUSIM_FAULT_NONE);
+    mem_is(&(mexp){NM, 0, WT, RA, WB, RWA, SHO});
+}
+
+/* TEX remap (SCTLR.TRE = 1, B3.8.3) with Linux's PRRR/NMRR (proc-v7-2level.S):
+ * PRRR 0xff0a81a8: TR0 SO, TR1..3 Normal, TR4 Device, TR5..6 SO, TR7 Normal;
+ * DS1 = 1, NS1 = 1, NOS0..7 = 1. NMRR 0x40e040e0: IR/OR 0, 1 NC, 2 WT, 3 WB
+ * no write-allocate, 7 WB write-allocate. */
+static void test_v7_tex_remap(void **state)
+{
+    (void)state;
+    E->regs.sctlr |= 1u << 28;
+    E->regs.prrr = 0xff0a81a8u;
+    E->regs.nmrr = 0x40e040e0u;
+    struct {
+        unsigned tex, cb, s;
+        mexp x;
+    } rows[] = {
+        {0, 0, 1, XSO},                              /* n 0: L_PTE_MT_UNCACHED */
+        {0, 1, 0, {NM, 0, NC, 0, NC, 0, SHN}},       /* n 1: BUFFERABLE, NS0 = 0 */
+        {0, 1, 1, {NM, 0, NC, 0, NC, 0, SHI}},       /* NS1 = 1, NOS1 = 1: Inner */
+        {0, 2, 1, {NM, 0, WT, RA, WT, RA, SHI}},     /* n 2: WRITETHROUGH */
+        {0, 3, 1, {NM, 0, WB, RA, WB, RA, SHI}},     /* n 3: WRITEBACK */
+        {1, 0, 1, XDEV(SHO)},                        /* n 4: DEV_SHARED, DS1 = 1 */
+        {1, 0, 0, XDEV(SHN)},                        /* DS0 = 0 */
+        {1, 1, 1, XSO},                              /* n 5: TR5 = 00 */
+        {1, 3, 1, {NM, 0, WB, RWA, WB, RWA, SHI}},   /* n 7: WRITEALLOC */
+        {7, 3, 1, {NM, 0, WB, RWA, WB, RWA, SHI}},   /* TEX[2:1] are the OS's: n 7 */
+        {6, 2, 0, {NM, 0, WT, RA, WT, RA, SHN}},     /* n 2 */
+    };
+    for (unsigned i = 0; i < sizeof rows / sizeof *rows; i++) {
+        walk_texcb(i, rows[i].tex, rows[i].cb, rows[i].s);
+        mem_is(&rows[i].x);
+    }
+    /* NOS1 = 0: a shareable Normal region is Outer Shareable; TR 11 (reserved): SO */
+    E->regs.prrr = 0x000a81a8u;
+    walk_texcb(20, 0, 1, 1);
+    mem_is(&(mexp){NM, 0, NC, 0, NC, 0, SHO});
+    walk_texcb(21, 0, 1, 0);
+    mem_is(&(mexp){NM, 0, NC, 0, NC, 0, SHN});
+    E->regs.prrr |= 3u << 2; /* TR1 = 11 */
+    walk_texcb(22, 0, 1, 1);
+    mem_is(&(mexp)XSO);
+    /* MMU off: data Strongly-ordered, instruction fetches Normal WT */
+    E->regs.sctlr = 0;
+    walk(0x1000, MMUSIM_XA_WRITE, 1, &R, &F);
+    mem_is(&(mexp)XSO);
+    walk(0x1000, MMUSIM_XA_EXEC, 1, &R, &F);
+    mem_is(&(mexp){NM, 0, WT, RA, WT, RA, SHO});
+}
+
+/* ARMv5 C/B: 00 Strongly-ordered, 01 Device (bufferable), 10 WT, 11 WB;
+ * ARMv6 with XP = 0: TEX from sections [14:12]. */
+static void test_v5_cb_and_v6_tex(void **state)
+{
+    (void)state;
+    static const mexp x[4] = {
+        XSO, XDEV(SHO), {NM, 0, WT, RA, WT, RA, SHN}, {NM, 0, WB, RA, WB, RA, SHN},
+    };
+    for (unsigned cb = 0; cb < 4; cb++) {
+        l1(0x20000000 + (cb << 20), section(0x60000000, 3, 0) | cb << 2);
+        assert_int_equal(walk(0x20000000 + (cb << 20), MMUSIM_XA_READ, 1, &R, &F), MMUSIM_FAULT_NONE);
+        assert_int_equal(R.attrs, cb);
+        mem_is(&x[cb]);
+    }
+    /* ARMv5 ignores section bits [14:12]; ARMv6 (XP = 0) reads them as TEX */
+    l1(0x21000000, section(0x60000000, 3, 0) | 1u << 12 | 3u << 2);
+    walk(0x21000000, MMUSIM_XA_READ, 1, &R, &F);
+    mem_is(&x[3]);
+    FMT = MMUSIM_XLAT_ARMV6;
+    walk(0x21000000, MMUSIM_XA_READ, 1, &R, &F);
+    mem_is(&(mexp){NM, 0, WB, RWA, WB, RWA, SHN});
+    /* MMU off */
+    FMT = MMUSIM_XLAT_ARMV5;
+    E->regs.sctlr = 0;
+    walk(0x21000000, MMUSIM_XA_READ, 1, &R, &F);
+    mem_is(&x[0]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -498,6 +640,9 @@ int main(void)
         cmocka_unit_test_setup(test_v7_access_flag, setup_v7),
         cmocka_unit_test_setup(test_v7_ttbcr_split, setup_v7),
         cmocka_unit_test_setup(test_v6_compatible, setup),
+        cmocka_unit_test_setup(test_v7_texcb_table, setup_v7),
+        cmocka_unit_test_setup(test_v7_tex_remap, setup_v7),
+        cmocka_unit_test_setup(test_v5_cb_and_v6_tex, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

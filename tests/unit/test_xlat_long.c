@@ -994,6 +994,176 @@ static void test_a64_stage2_concat(void **state)
     assert_int_equal(R.s2_level, 1);
 }
 
+/* Memory attributes. */
+static void mem_is_at(int line, unsigned type, unsigned dev, unsigned inner, unsigned ia,
+                      unsigned outer, unsigned oa, unsigned sh)
+{
+    if (R.mem.type != type || R.mem.device != dev || R.mem.inner != inner || R.mem.inner_alloc != ia ||
+        R.mem.outer != outer || R.mem.outer_alloc != oa || R.mem.sh != sh)
+        print_error("memory attributes checked at line %d: type %u device %u inner %u/%#x outer %u/%#x sh %u\n",
+                    line, R.mem.type, R.mem.device, R.mem.inner, R.mem.inner_alloc, R.mem.outer,
+                    R.mem.outer_alloc, R.mem.sh);
+    assert_int_equal(R.mem.type, type);
+    assert_int_equal(R.mem.device, dev);
+    assert_int_equal(R.mem.inner, inner);
+    assert_int_equal(R.mem.inner_alloc, ia);
+    assert_int_equal(R.mem.outer, outer);
+    assert_int_equal(R.mem.outer_alloc, oa);
+    assert_int_equal(R.mem.sh, sh);
+}
+
+#define mem_is(...) mem_is_at(__LINE__, __VA_ARGS__)
+#define SH(n) ((uint64_t)(n) << 8)
+#define ATTR(n) ((uint64_t)(n) << 2)
+enum { NC = MMUSIM_CACHE_NC, WT = MMUSIM_CACHE_WT, WB = MMUSIM_CACHE_WB };
+enum { AR = MMUSIM_ALLOC_R, AW = MMUSIM_ALLOC_W, AT = MMUSIM_ALLOC_TRANSIENT };
+enum { SHN = MMUSIM_SH_NON, SHO = MMUSIM_SH_OUTER, SHI = MMUSIM_SH_INNER };
+
+/* MAIR_EL1 by AttrIndx: the four Device types, Normal with every cacheability,
+ * the allocation hints and the transient encodings; SH. */
+static void test_a64_mair(void **state)
+{
+    (void)state;
+    RG.sctlr = 1;
+    RG.tcr = T0SZ(25) | IPS(5); /* 39 bits: start at level 1, 1 GiB blocks */
+    RG.ttbr0 = 0x80001000;
+    /* idx 0 0x00 nGnRnE, 1 0x04 nGnRE, 2 0x08 nGRE, 3 0x0c GRE, 4 0xff WB RW/WB RW,
+     * 5 0x44 NC/NC, 6 0xaa WT R/WT R, 7 0x71: outer WB transient RW, inner WT transient W */
+    RG.mair = 0x71aa44ff0c080400ull;
+    static const struct {
+        unsigned type, dev, inner, ia, outer, oa;
+    } x[8] = {
+        {MMUSIM_MEM_DEVICE, MMUSIM_DEV_NGNRNE, NC, 0, NC, 0},
+        {MMUSIM_MEM_DEVICE, MMUSIM_DEV_NGNRE, NC, 0, NC, 0},
+        {MMUSIM_MEM_DEVICE, MMUSIM_DEV_NGRE, NC, 0, NC, 0},
+        {MMUSIM_MEM_DEVICE, MMUSIM_DEV_GRE, NC, 0, NC, 0},
+        {MMUSIM_MEM_NORMAL, 0, WB, AR | AW, WB, AR | AW},
+        {MMUSIM_MEM_NORMAL, 0, NC, 0, NC, 0},
+        {MMUSIM_MEM_NORMAL, 0, WT, AR, WT, AR},
+        {MMUSIM_MEM_NORMAL, 0, WT, AW | AT, WB, AR | AW | AT},
+    };
+    for (unsigned i = 0; i < 8; i++) {
+        /* SH inner: kept for cacheable Normal; Device and NC/NC are Outer Shareable */
+        put(0x80001000, i, blk(0x40000000ull * i, 1) | ATTR(i) | SH(3));
+        assert_int_equal(walk(0x40000000ull * i, MMUSIM_XA_READ, 1), MMUSIM_FAULT_NONE);
+        assert_int_equal(R.attrs, i);
+        const unsigned sh = x[i].type == MMUSIM_MEM_NORMAL && x[i].inner != NC ? SHI : SHO;
+        mem_is(x[i].type, x[i].dev, x[i].inner, x[i].ia, x[i].outer, x[i].oa, sh);
+    }
+    /* SH 00 Non-shareable, 10 Outer, 01 (reserved) taken as Outer */
+    put(0x80001000, 4, blk(0x100000000ull, 1) | ATTR(4) | SH(0));
+    walk(0x100000000ull, MMUSIM_XA_READ, 1);
+    mem_is(MMUSIM_MEM_NORMAL, 0, WB, AR | AW, WB, AR | AW, SHN);
+    put(0x80001000, 4, blk(0x100000000ull, 1) | ATTR(4) | SH(2));
+    walk(0x100000000ull, MMUSIM_XA_READ, 1);
+    assert_int_equal(R.mem.sh, SHO);
+    put(0x80001000, 4, blk(0x100000000ull, 1) | ATTR(4) | SH(1));
+    walk(0x100000000ull, MMUSIM_XA_READ, 1);
+    assert_int_equal(R.mem.sh, SHO);
+    /* 0x4f: outer NC, inner WB RW; 0xf4: outer WB, inner NC */
+    RG.mair = 0xf44full;
+    put(0x80001000, 0, blk(0, 1) | ATTR(0));
+    walk(0, MMUSIM_XA_READ, 1);
+    mem_is(MMUSIM_MEM_NORMAL, 0, WB, AR | AW, NC, 0, SHN);
+    put(0x80001000, 0, blk(0, 1) | ATTR(1));
+    walk(0, MMUSIM_XA_READ, 1);
+    mem_is(MMUSIM_MEM_NORMAL, 0, NC, 0, WB, AR | AW, SHN);
+    /* a reserved Device encoding (0x02): nGnRnE */
+    RG.mair = 0x02;
+    put(0x80001000, 0, blk(0, 1) | ATTR(0));
+    walk(0, MMUSIM_XA_READ, 1);
+    mem_is(MMUSIM_MEM_DEVICE, MMUSIM_DEV_NGNRNE, NC, 0, NC, 0, SHO);
+    /* EL2 reads MAIR_EL2 */
+    RG.sctlr_el2 = 1;
+    RG.tcr_el2 = T0SZ(25) | (5ull << 16);
+    RG.ttbr0_el2 = 0x80001000;
+    RG.mair_el2 = 0xbb;
+    walk(0, MMUSIM_XA_READ, MMUSIM_PRIV_EL2);
+    mem_is(MMUSIM_MEM_NORMAL, 0, WT, AR | AW, WT, AR | AW, SHN);
+    /* MMU off: data Device-nGnRnE, instruction fetches Normal WT */
+    RG.sctlr = 0;
+    walk(0x1000, MMUSIM_XA_READ, 1);
+    mem_is(MMUSIM_MEM_DEVICE, MMUSIM_DEV_NGNRNE, NC, 0, NC, 0, SHO);
+    walk(0x1000, MMUSIM_XA_EXEC, 1);
+    mem_is(MMUSIM_MEM_NORMAL, 0, WT, AR, WT, AR, SHO);
+}
+
+/* LPAE: MAIR1:MAIR0 and HMAIR; 0x00 is Strongly-ordered, 0x04 Device. */
+static void test_lpae_mair(void **state)
+{
+    (void)state;
+    RG.sctlr = 1;
+    RG.tcr = EAE;
+    RG.ttbr0 = 0x80001000;
+    RG.mair = 0x000000ee44ff0400ull; /* MAIR0: 0x00, 0x04, 0xff, 0x44; MAIR1: 0xee */
+    put(0x80001000, 0, blk(0x00000000, 1) | ATTR(0) | SH(3));
+    put(0x80001000, 1, blk(0x40000000, 1) | ATTR(1) | SH(0));
+    put(0x80001000, 2, blk(0x80000000, 1) | ATTR(2) | SH(3));
+    put(0x80001000, 3, blk(0xc0000000, 1) | ATTR(4) | SH(2));
+    walk(0x00000000, MMUSIM_XA_READ, 1);
+    mem_is(MMUSIM_MEM_STRONGLY_ORDERED, MMUSIM_DEV_NGNRNE, NC, 0, NC, 0, SHO);
+    walk(0x40000000, MMUSIM_XA_READ, 1);
+    mem_is(MMUSIM_MEM_DEVICE, MMUSIM_DEV_NGNRE, NC, 0, NC, 0, SHO); /* SH ignored */
+    walk(0x80000000, MMUSIM_XA_READ, 1);
+    mem_is(MMUSIM_MEM_NORMAL, 0, WB, AR | AW, WB, AR | AW, SHI);
+    walk(0xc0000000, MMUSIM_XA_READ, 1);
+    mem_is(MMUSIM_MEM_NORMAL, 0, WB, AR, WB, AR, SHO); /* 0xee: 11RW = WB, R only */
+    /* MMU off: data Strongly-ordered */
+    RG.sctlr = 0;
+    walk(0x1000, MMUSIM_XA_WRITE, 1);
+    mem_is(MMUSIM_MEM_STRONGLY_ORDERED, MMUSIM_DEV_NGNRNE, NC, 0, NC, 0, SHO);
+    /* Hyp mode: HMAIR */
+    RG.sctlr_el2 = 1;
+    RG.ttbr0_el2 = 0x80001000;
+    RG.mair_el2 = 0x44000000ull; /* idx 3 */
+    put(0x80001000, 0, blk(0, 1) | ATTR(3) | SH(0));
+    walk(0x1000, MMUSIM_XA_READ, MMUSIM_PRIV_EL2);
+    mem_is(MMUSIM_MEM_NORMAL, 0, NC, 0, NC, 0, SHO);
+}
+
+/* Stage 2 MemAttr combined with stage 1: the stronger type, the weaker
+ * cacheability, stage 1's allocation hints, the wider shareability. */
+static void test_a64_stage2_memattr(void **state)
+{
+    (void)state;
+    nested_tables();
+    /* the final IPA 0x8000_5abc is stage-2 L3 index 5 of 0x9000_3000 */
+    RG.mair = 0x0c040044ffull; /* 0 WB RW, 1 NC, 2 nGnRnE, 3 nGnRE, 4 GRE */
+    static const struct {
+        unsigned s1attr, s1sh, s2mem, s2sh;
+        unsigned type, dev, inner, ia, outer, oa, sh;
+    } rows[] = {
+        {0, 3, 0xf, 3, MMUSIM_MEM_NORMAL, 0, WB, AR | AW, WB, AR | AW, SHI}, /* WB + WB */
+        {0, 3, 0xf, 2, MMUSIM_MEM_NORMAL, 0, WB, AR | AW, WB, AR | AW, SHO}, /* Outer wins */
+        {0, 0, 0xf, 0, MMUSIM_MEM_NORMAL, 0, WB, AR | AW, WB, AR | AW, SHN},
+        {0, 3, 0xe, 3, MMUSIM_MEM_NORMAL, 0, WT, AR | AW, WB, AR | AW, SHI}, /* inner WT */
+        {0, 3, 0xb, 3, MMUSIM_MEM_NORMAL, 0, WB, AR | AW, WT, AR | AW, SHI}, /* outer WT */
+        {0, 3, 0x5, 3, MMUSIM_MEM_NORMAL, 0, NC, 0, NC, 0, SHO},             /* NC: Outer */
+        {0, 3, 0x7, 3, MMUSIM_MEM_NORMAL, 0, WB, AR | AW, NC, 0, SHI},       /* outer NC */
+        {1, 3, 0xf, 3, MMUSIM_MEM_NORMAL, 0, NC, 0, NC, 0, SHO},             /* stage 1 NC */
+        {0, 3, 0x1, 3, MMUSIM_MEM_DEVICE, MMUSIM_DEV_NGNRE, NC, 0, NC, 0, SHO},
+        {0, 3, 0x0, 0, MMUSIM_MEM_DEVICE, MMUSIM_DEV_NGNRNE, NC, 0, NC, 0, SHO},
+        {4, 3, 0x2, 3, MMUSIM_MEM_DEVICE, MMUSIM_DEV_NGRE, NC, 0, NC, 0, SHO}, /* GRE + nGRE */
+        {3, 3, 0x3, 3, MMUSIM_MEM_DEVICE, MMUSIM_DEV_NGNRE, NC, 0, NC, 0, SHO}, /* nGnRE + GRE */
+        {2, 3, 0xf, 3, MMUSIM_MEM_DEVICE, MMUSIM_DEV_NGNRNE, NC, 0, NC, 0, SHO},
+    };
+    for (unsigned i = 0; i < sizeof rows / sizeof *rows; i++) {
+        put(0x180003000ull, 1, page(0x80005000, 1) | ATTR(rows[i].s1attr) | SH(rows[i].s1sh));
+        put(0x90003000, 5, s2page(0x180005000ull, 3) | ATTR(rows[i].s2mem) | SH(rows[i].s2sh));
+        assert_int_equal(walk(0x1abc, MMUSIM_XA_READ, 0), MMUSIM_FAULT_NONE);
+        assert_int_equal(R.attrs, rows[i].s1attr);
+        mem_is(rows[i].type, rows[i].dev, rows[i].inner, rows[i].ia, rows[i].outer, rows[i].oa,
+               rows[i].sh);
+    }
+    /* stage 1 off: instruction fetches Normal WT, combined with a WB stage 2 */
+    put(0x90003000, 5, s2page(0x180005000ull, 3) | ATTR(0xf) | SH(3));
+    RG.sctlr = 0;
+    walk(0x80005abc, MMUSIM_XA_EXEC, 0);
+    mem_is(MMUSIM_MEM_NORMAL, 0, WT, AR, WT, AR, SHO);
+    walk(0x80005abc, MMUSIM_XA_READ, 0);
+    mem_is(MMUSIM_MEM_DEVICE, MMUSIM_DEV_NGNRNE, NC, 0, NC, 0, SHO);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1017,6 +1187,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_a64_nested_24_reads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a64_stage2_faults, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a64_stage2_concat, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a64_mair, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lpae_mair, setup_lpae, teardown),
+        cmocka_unit_test_setup_teardown(test_a64_stage2_memattr, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

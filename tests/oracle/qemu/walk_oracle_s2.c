@@ -110,7 +110,7 @@ static unsigned run_config(const config *c, const char *qemu, const char *stub, 
     const int fmt = MMUSIM_XLAT_AARCH64;
     mmusim_diag d = {0};
     mmusim_mem *mem;
-    mmusim_frames *fr1, *fr2;
+    mmusim_frames *fr1 = NULL, *fr2 = NULL;
     mmusim_mem_params mp = {.pa_bits = 48};
     mmusim_frames_params fp1 = {.placement = MMUSIM_FRAMES_RANDOM, .seed = c->seed};
     mmusim_frames_params fp2 = {.placement = MMUSIM_FRAMES_LOWEST, .seed = c->seed};
