@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -118,4 +120,17 @@ enum fclass oracle_classify_mmusim(int type)
     case MMUSIM_FAULT_PERMISSION: return FC_PERMISSION;
     default: return FC_OTHER;
     }
+}
+
+int oracle_workdir(const char *arg, char *dir)
+{
+    if (mkdir(arg, 0777) != 0 && errno != EEXIST) {
+        perror(arg);
+        return -1;
+    }
+    if (!realpath(arg, dir)) {
+        perror(arg);
+        return -1;
+    }
+    return 0;
 }

@@ -23,6 +23,9 @@ void oracle_put32(uint8_t *p, uint32_t v);
 void oracle_put64(uint8_t *p, uint64_t v);
 /* Runs argv[0] with a time limit of ORACLE_QEMU_TIMEOUT_S; returns its exit status, or -1. */
 int oracle_run_qemu(char *const argv[]);
+/* Makes the work directory `arg` if needed and puts its absolute path in
+ * dir (PATH_MAX bytes); 0, or -1 after printing why. */
+int oracle_workdir(const char *arg, char *dir);
 /* Every allocated page of `mem`, lowest to highest, as one image (zeros in between); dies unless
  * all of it lies in [area_lo, area_hi). *lo is the image's guest address. Free the result. */
 uint8_t *oracle_dump_image(mmusim_mem *mem, uint64_t area_lo, uint64_t area_hi, uint64_t *lo, size_t *len);

@@ -360,15 +360,9 @@ int main(int argc, char **argv)
         return 2;
     }
     const int aa64 = !strcmp(argv[1], "aarch64");
-    if (mkdir(argv[4], 0777) != 0 && errno != EEXIST) {
-        perror(argv[4]);
-        return 2;
-    }
     char dir[PATH_MAX];
-    if (!realpath(argv[4], dir)) {
-        perror(argv[4]);
+    if (oracle_workdir(argv[4], dir) != 0)
         return 2;
-    }
     const config *cf = aa64 ? configs_a64 : configs_lpae;
     size_t n = aa64 ? sizeof configs_a64 / sizeof *cf : sizeof configs_lpae / sizeof *cf;
     unsigned bad = 0, total = 0;

@@ -360,15 +360,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: walk_oracle_s2 QEMU STUB_ELF WORKDIR\n");
         return 2;
     }
-    if (mkdir(argv[3], 0777) != 0 && errno != EEXIST) {
-        perror(argv[3]);
-        return 2;
-    }
     char dir[PATH_MAX];
-    if (!realpath(argv[3], dir)) {
-        perror(argv[3]);
+    if (oracle_workdir(argv[3], dir) != 0)
         return 2;
-    }
     unsigned bad = 0, total = 0;
     for (size_t i = 0; i < NCONFIGS; i++) {
         unsigned k = 0;
