@@ -11,5 +11,6 @@
 #include "mmusim/stats.h"
 #include "mmusim/xlat.h"
 #include "mmusim/build.h"
+#include "mmusim/tlb.h"
 
 #endif
