@@ -93,8 +93,10 @@ int cmd_run(int argc, char **argv)
     if (rc)
         return rc;
     if (cfg.mmu)
-        return cli_error("mmu=true: translation is not modelled in this version of mmusim; "
-                         "run with --no-mmu (addresses are treated as physical)");
+        return cli_error("mmu=true: this version of mmusim run does not yet translate trace addresses "
+                         "(the walkers are there through 'mmusim walk' and the library; replay with "
+                         "translation comes with the core model); run with --no-mmu (addresses are "
+                         "treated as physical)");
 
     mmusim_diag d;
     mmusim_diag_clear(&d);
