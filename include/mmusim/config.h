@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include "cache.h"
+#include "tlb.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -16,6 +17,14 @@ extern "C" {
  * every layer goes through mmusim_config_set, so one key table drives
  * parsing, validation, `mmusim config show` and docs/config.md.
  */
+#define MMUSIM_MAX_TLBS 8
+
+/* One TLB of the configuration: keys "tlbs.<name>.*". */
+typedef struct mmusim_config_tlb {
+    mmusim_tlb_params p;            /* p.name is the name; p.seed always equals the config's seed */
+    char next[MMUSIM_TLB_NAME_MAX]; /* key "tlbs.<name>.next": the next level's name, or "walk" */
+} mmusim_config_tlb;
+
 typedef struct mmusim_config {
     char preset[32];          /* the preset the layers started from */
     uint64_t seed;            /* key "seed" */
@@ -23,6 +32,11 @@ typedef struct mmusim_config {
     int writeback_at_end;     /* key "writeback_at_end": write back dirty lines
                                  when the run ends, as Dinero IV does (1) */
     mmusim_hier_params hier;  /* keys "cpu.icache", "cpu.dcache", "caches.*" */
+    /* TLBs (keys "tlbs.*"), in creation order; used only when mmu is true. */
+    mmusim_config_tlb tlbs[MMUSIM_MAX_TLBS];
+    unsigned ntlbs;
+    char itlb[MMUSIM_TLB_NAME_MAX]; /* key "cpu.itlb": TLB that takes ifetches, or "none" */
+    char dtlb[MMUSIM_TLB_NAME_MAX]; /* key "cpu.dtlb": TLB that takes data accesses, or "none" */
 } mmusim_config;
 
 /* The default preset ("default"). */
@@ -36,8 +50,9 @@ MMUSIM_API const char *mmusim_config_preset_summary(const char *name);
 
 /*
  * Sets one key from its text value ("caches.l1d.size", "32K"). Naming a
- * cache that does not exist creates it with the defaults of
- * docs/config.md; the value "none" for "caches.NAME" removes it.
+ * cache (or "tlbs.NAME.entries", a TLB) that does not exist creates it
+ * with the defaults of docs/config.md; the value "none" for "caches.NAME"
+ * or "tlbs.NAME" removes it.
  * Errors name the key and say what was expected.
  */
 MMUSIM_API int mmusim_config_set(mmusim_config *c, const char *key, const char *value,
@@ -67,7 +82,8 @@ MMUSIM_API int mmusim_config_write_yaml(const mmusim_config *c, FILE *f, int ind
 
 /* Visits every key of the configuration with its value as text, in the
  * order config show prints them ("seed", "mmu", "cpu.icache", ...,
- * "caches.l1i.size", ...). Stops early and returns fn's value if non-zero. */
+ * "caches.l1i.size", ..., "tlbs.NAME.entries", ...). Stops early and
+ * returns fn's value if non-zero. */
 typedef int (*mmusim_config_visit_fn)(const char *key, const char *value, void *ud);
 MMUSIM_API int mmusim_config_foreach(const mmusim_config *c, mmusim_config_visit_fn fn, void *ud);
 

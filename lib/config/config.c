@@ -46,13 +46,23 @@ static const char *const write_names[] = {"back", "through", NULL};
 static const char *const alloc_names[] = {"write", "none", NULL};
 static const char *const incl_names[] = {"nine", "inclusive", "exclusive", NULL};
 static const char *const index_names[] = {"pipt", "vipt", "vivt", NULL};
+/* enum mmusim_tlb_kind order */
+static const char *const kind_names[] = {"tlb", "ipa", "walk", NULL};
+static const char *const none_word[] = {"none", NULL};
+static const char *const walk_word[] = {"walk", NULL};
+
+#define TLB_LG2_MIN 10 /* page sizes 1K .. 256T, as mmusim_tlb_params */
+#define TLB_LG2_MAX 48
 
 /*
  * X(scope, key, kind, field, names, syntax, default, help)
  *   scope G: key is the whole key, field a member of mmusim_config;
  *   scope C: key is the last part of "caches.<name>.<key>", field a member
  *            of mmusim_cache_params;
- *   scope R: the row of "caches.<name>" itself (value none removes).
+ *   scope R: the row of "caches.<name>" itself (value none removes);
+ *   scope T: key is the last part of "tlbs.<name>.<key>", field a member
+ *            of mmusim_config_tlb;
+ *   scope S: the row of "tlbs.<name>" itself (value none removes).
  * The order of the rows is the order of config show, the YAML and foreach.
  */
 #define CONFIG_KEYS(X)                                                                        \
@@ -104,17 +114,61 @@ static const char *const index_names[] = {"pipt", "vipt", "vivt", NULL};
     X(C, "classify", BOOL, classify_3c, NULL, "true | false", "false",                         \
       "Classify misses as compulsory, capacity or conflict (3C, as Dinero IV).")               \
     X(C, "next", NAME, next, NULL, "cache name | memory", "memory",                            \
-      "Where misses and write-backs go: another cache or memory. No cycles.")
+      "Where misses and write-backs go: another cache or memory. No cycles.")                \
+    X(G, "cpu.itlb", TNAME, itlb, none_word, "TLB name | none", "none",                       \
+      "The TLB that takes instruction fetches (a TLB of kind tlb), or none. TLBs are used "    \
+      "only with mmu = true: mmusim run ignores them while mmu is false.")                    \
+    X(G, "cpu.dtlb", TNAME, dtlb, none_word, "TLB name | none", "none",                       \
+      "The TLB that takes data reads and writes (the same name as cpu.itlb for a unified "     \
+      "TLB), or none.")                                                                        \
+    X(S, "", REMOVE, p.name, NULL, "none", "",                                                 \
+      "none removes the TLB. Setting any key of a TLB that does not exist creates it with "    \
+      "the defaults below. Names: 1 to 15 of a-z, 0-9 and _, not none or walk; at most "       \
+      STR(MMUSIM_MAX_TLBS) " TLBs.")                                                          \
+    X(T, "entries", COUNT, p.entries, NULL, "integer (1 to 1048576)", "32",                   \
+      "Replaceable entries: ways x a power-of-two number of sets. Lockdown entries come on "   \
+      "top of them.")                                                                          \
+    X(T, "ways", WAYS, p.ways, NULL, "integer >= 1 | full (or 0)", "full",                     \
+      "Associativity; full (stored as 0) is fully associative. At most entries.")              \
+    X(T, "repl", ENUM, p.repl, repl_names, "lru | plru | fifo | rr | random", "lru",           \
+      "Replacement, as for caches (plru: power-of-two ways, at most 64).")                     \
+    X(T, "sizes", PSIZES, p.page_sizes, NULL,                                                  \
+      "comma-separated powers of two from 1K to 256T: 4K,64K,1M,16M", "4K,64K,1M,16M",        \
+      "Page (entry) sizes the structure holds. A larger page is stored as the largest "        \
+      "supported size below it; a page smaller than all of them is not cached. Walk caches: "  \
+      "the regions their table descriptors map (4K granule: 2M,1G,512G). In a YAML flow "     \
+      "mapping ({...}) quote the list.")                                                       \
+    X(T, "asid_bits", IDBITS, p.asid_bits, NULL, "0 | 8 | 16", "8",                            \
+      "ASID tag width; 0: no ASIDs (ARMv4/v5 parts; walk caches with untagged entries).")     \
+    X(T, "vmid_bits", IDBITS, p.vmid_bits, NULL, "0 | 8 | 16", "0",                            \
+      "VMID tag width; 0: no VMIDs (no virtualization extensions).")                          \
+    X(T, "lockdown", COUNT, p.lockdown, NULL, "integer (0 to 64)", "0",                        \
+      "Lockdown entries besides the replaceable ones, fully associative (ARM926EJ-S, "         \
+      "ARM1176, Cortex-A9).")                                                                  \
+    X(T, "kind", ENUM, p.kind, kind_names, "tlb | ipa | walk", "tlb",                          \
+      "tlb: VA page -> PA (micro or main TLB); ipa: an IPA cache (stage 2, IPA page -> PA); "  \
+      "walk: a walk cache of table descriptors.")                                              \
+    X(T, "combined", BOOL, p.combined, NULL, "true | false", "true",                           \
+      "With stage 2: true holds combined stage 1+2 entries (VA -> PA), false stage-1 entries " \
+      "(VA -> IPA, stage 2 from the IPA cache).")                                              \
+    X(T, "next", TNAME, next, walk_word, "TLB name | walk", "walk",                            \
+      "Where misses go: the next TLB level, or walk (the table walk). No cycles.")
 
 #define SCOPE_G MMUSIM__OPT_GLOBAL
 #define SCOPE_C MMUSIM__OPT_CACHE
 #define SCOPE_R MMUSIM__OPT_CACHE
+#define SCOPE_T MMUSIM__OPT_TLB
+#define SCOPE_S MMUSIM__OPT_TLB
 #define TYPE_G mmusim_config
 #define TYPE_C mmusim_cache_params
 #define TYPE_R mmusim_cache_params
+#define TYPE_T mmusim_config_tlb
+#define TYPE_S mmusim_config_tlb
 #define PAT_G(k) k
 #define PAT_C(k) "caches.<name>." k
 #define PAT_R(k) "caches.<name>" k
+#define PAT_T(k) "tlbs.<name>." k
+#define PAT_S(k) "tlbs.<name>" k
 
 #define OPT_ROW(scope, key, kind, field, names, syntax, dflt, help)                         \
     {key, SCOPE_##scope, MMUSIM__K_##kind, (unsigned short)offsetof(TYPE_##scope, field),   \
@@ -154,6 +208,20 @@ int mmusim__config_valid_name(const char *s)
     return n > 0 && strcmp(s, "memory") != 0;
 }
 
+int mmusim__config_valid_tlb_name(const char *s)
+{
+    return mmusim__config_valid_name(s) && strcmp(s, "none") != 0 && strcmp(s, "walk") != 0;
+}
+
+int mmusim__config_find_tlb(const mmusim_config *c, const char *name)
+{
+    unsigned n = c->ntlbs < MMUSIM_MAX_TLBS ? c->ntlbs : MMUSIM_MAX_TLBS;
+    for (unsigned i = 0; i < n; i++)
+        if (strncmp(c->tlbs[i].p.name, name, MMUSIM_TLB_NAME_MAX) == 0)
+            return (int)i;
+    return -1;
+}
+
 int mmusim__config_find_cache(const mmusim_config *c, const char *name)
 {
     unsigned n = c->hier.ncaches < MMUSIM_MAX_CACHES ? c->hier.ncaches : MMUSIM_MAX_CACHES;
@@ -178,6 +246,7 @@ typedef struct val {
     uint64_t u;
     char name[MMUSIM_CACHE_NAME_MAX];
 } val;
+_Static_assert(MMUSIM_TLB_NAME_MAX == MMUSIM_CACHE_NAME_MAX, "one name width");
 
 /* Decimal digits only, or 0x and hex digits; no sign, no spaces. */
 static int parse_u64(const char *s, uint64_t *out)
@@ -222,6 +291,39 @@ static int parse_bool(const char *s, uint64_t *out)
         }
     }
     return -1;
+}
+
+/* "4K,64K,1M": a list of powers of two from 1K to 256T (spaces around the
+ * commas allowed) -> a mask with bit n set for 2^n bytes. */
+static int parse_psizes(const char *s, uint64_t *out)
+{
+    uint64_t m = 0;
+    for (;;) {
+        while (*s == ' ')
+            s++;
+        const char *e = s;
+        while (*e && *e != ',')
+            e++;
+        const char *t = e;
+        while (t > s && t[-1] == ' ')
+            t--;
+        char item[24];
+        size_t n = (size_t)(t - s);
+        if (n == 0 || n >= sizeof item)
+            return -1;
+        memcpy(item, s, n);
+        item[n] = '\0';
+        uint64_t v;
+        if (mmusim_parse_size(item, &v) || !mmusim__is_pow2(v) || v < (1ull << TLB_LG2_MIN) ||
+            v > (1ull << TLB_LG2_MAX))
+            return -1;
+        m |= v; /* v = 2^n is bit n */
+        if (!*e)
+            break;
+        s = e + 1;
+    }
+    *out = m;
+    return 0;
 }
 
 /* "caches.l1d.size: not a size: '33X' (expected bytes: 512, 32K, 1M (up to 1T))" */
@@ -280,6 +382,25 @@ static int parse_value(const mmusim__opt *o, const mmusim_config_keydoc *doc, co
             return bad_value(d, key, "not a cache name", s, doc->syntax);
         put_name(v->name, sizeof v->name, s);
         return 0;
+    case MMUSIM__K_TNAME:
+        if (strcmp(s, o->names[0]) != 0 && !mmusim__config_valid_tlb_name(s))
+            return bad_value(d, key, "not a TLB name", s, doc->syntax);
+        put_name(v->name, sizeof v->name, s);
+        return 0;
+    case MMUSIM__K_COUNT:
+        if (parse_u64(s, &v->u))
+            return bad_value(d, key, "not an unsigned integer", s, doc->syntax);
+        if (o->width < 8 && v->u >> (8 * o->width))
+            return bad_value(d, key, "out of range", s, doc->syntax);
+        return 0;
+    case MMUSIM__K_IDBITS:
+        if (parse_u64(s, &v->u) || (v->u != 0 && v->u != 8 && v->u != 16))
+            return bad_value(d, key, "not a tag width", s, doc->syntax);
+        return 0;
+    case MMUSIM__K_PSIZES:
+        if (parse_psizes(s, &v->u))
+            return bad_value(d, key, "not a list of page sizes", s, doc->syntax);
+        return 0;
     default:
         return mmusim_diag_set(d, -MMUSIM_E_INVAL, "%s: not a value key", key);
     }
@@ -288,7 +409,7 @@ static int parse_value(const mmusim__opt *o, const mmusim_config_keydoc *doc, co
 static void store_value(void *base, const mmusim__opt *o, const val *v)
 {
     unsigned char *p = (unsigned char *)base + o->off;
-    if (o->kind == MMUSIM__K_NAME) {
+    if (o->kind == MMUSIM__K_NAME || o->kind == MMUSIM__K_TNAME) {
         put_name((char *)p, o->width, v->name);
         return;
     }
@@ -335,7 +456,7 @@ static uint64_t load_uint(const void *base, const mmusim__opt *o)
 /* The text of one value, in the form the parser accepts back. */
 static void format_value(const void *base, const mmusim__opt *o, char *buf, size_t len)
 {
-    if (o->kind == MMUSIM__K_NAME) {
+    if (o->kind == MMUSIM__K_NAME || o->kind == MMUSIM__K_TNAME) {
         const char *s = (const char *)base + o->off;
         snprintf(buf, len, "%.*s", (int)strnlen(s, o->width), s);
         return;
@@ -343,8 +464,28 @@ static void format_value(const void *base, const mmusim__opt *o, char *buf, size
     uint64_t u = load_uint(base, o);
     switch (o->kind) {
     case MMUSIM__K_U64:
+    case MMUSIM__K_COUNT:
+    case MMUSIM__K_IDBITS:
         snprintf(buf, len, "%" PRIu64, u);
         break;
+    case MMUSIM__K_PSIZES: {
+        /* Sizes outside 1K..256T (a hand-built struct) are not printed: the
+         * text then differs from the value, and validate reports it first. */
+        size_t at = 0;
+        if (len)
+            buf[0] = '\0';
+        for (unsigned n = TLB_LG2_MIN; n <= TLB_LG2_MAX; n++) {
+            if (!(u >> n & 1))
+                continue;
+            char one[16];
+            mmusim_format_size(1ull << n, one, sizeof one);
+            int w = snprintf(buf + at, len > at ? len - at : 0, "%s%s", at ? "," : "", one);
+            if (w < 0 || (size_t)w >= (len > at ? len - at : 0))
+                break;
+            at += (size_t)w;
+        }
+        break;
+    }
     case MMUSIM__K_BOOL:
         snprintf(buf, len, "%s", u ? "true" : "false");
         break;
@@ -427,7 +568,8 @@ static int unknown_key(mmusim_diag *d, const char *key)
         if (opts[i].scope == MMUSIM__OPT_GLOBAL)
             snprintf(cand, sizeof cand, "%s", opts[i].key);
         else
-            snprintf(cand, sizeof cand, "caches.%s.%s", name, opts[i].key);
+            snprintf(cand, sizeof cand, "%s.%s.%s",
+                     opts[i].scope == MMUSIM__OPT_TLB ? "tlbs" : "caches", name, opts[i].key);
         size_t dist = edit_distance(key, cand);
         if (dist < bestd) {
             bestd = dist;
@@ -442,7 +584,7 @@ static int unknown_key(mmusim_diag *d, const char *key)
                            klen > 100 ? "..." : "");
 }
 
-/* A key resolved to its row and, for cache keys, the cache name. */
+/* A key resolved to its row and, for cache and TLB keys, their name. */
 typedef struct keyref {
     const mmusim__opt *opt;
     const mmusim_config_keydoc *doc;
@@ -452,8 +594,9 @@ typedef struct keyref {
 static int resolve_key(const char *key, keyref *r, mmusim_diag *d)
 {
     memset(r, 0, sizeof *r);
-    if (strncmp(key, "caches.", 7) == 0) {
-        const char *nm = key + 7;
+    int tlb = strncmp(key, "tlbs.", 5) == 0;
+    if (tlb || strncmp(key, "caches.", 7) == 0) {
+        const char *nm = key + (tlb ? 5 : 7);
         const char *dot = strchr(nm, '.');
         size_t n = dot ? (size_t)(dot - nm) : strlen(nm);
         char tmp[MMUSIM_CACHE_NAME_MAX];
@@ -461,11 +604,11 @@ static int resolve_key(const char *key, keyref *r, mmusim_diag *d)
             goto badname;
         memcpy(tmp, nm, n);
         tmp[n] = '\0';
-        if (!mmusim__config_valid_name(tmp))
+        if (tlb ? !mmusim__config_valid_tlb_name(tmp) : !mmusim__config_valid_name(tmp))
             goto badname;
         memcpy(r->cache, tmp, n + 1);
         for (size_t i = 0; i < NOPTS; i++) {
-            if (opts[i].scope != MMUSIM__OPT_CACHE)
+            if (opts[i].scope != (tlb ? MMUSIM__OPT_TLB : MMUSIM__OPT_CACHE))
                 continue;
             if ((dot && opts[i].kind != MMUSIM__K_REMOVE && strcmp(dot + 1, opts[i].key) == 0) ||
                 (!dot && opts[i].kind == MMUSIM__K_REMOVE)) {
@@ -476,6 +619,11 @@ static int resolve_key(const char *key, keyref *r, mmusim_diag *d)
         }
         return unknown_key(d, key);
     badname:
+        if (tlb)
+            return mmusim_diag_set(d, -MMUSIM_E_KEY,
+                                   "%.100s: bad TLB name '%.*s' (1 to 15 of a-z, 0-9 and _, "
+                                   "not none or walk)",
+                                   key, (int)(n > 32 ? 32 : n), nm);
         return mmusim_diag_set(d, -MMUSIM_E_KEY,
                                "%.100s: bad cache name '%.*s' (1 to 15 of a-z, 0-9 and _, "
                                "not memory)",
@@ -537,6 +685,54 @@ static int remove_cache(mmusim_config *c, const char *name, const char *key, con
     return 0;
 }
 
+/* A new TLB: zeroed, named, then every default of the table applied. */
+static int create_tlb(mmusim_config *c, const char *name, const char *key, mmusim_diag *d)
+{
+    if (c->ntlbs >= MMUSIM_MAX_TLBS)
+        return mmusim_diag_set(d, -MMUSIM_E_CONFIG,
+                               "%s: cannot create TLB '%s': too many TLBs (at most %d)", key, name,
+                               MMUSIM_MAX_TLBS);
+    mmusim_config_tlb *t = &c->tlbs[c->ntlbs];
+    memset(t, 0, sizeof *t);
+    put_name(t->p.name, sizeof t->p.name, name);
+    for (size_t i = 0; i < NOPTS; i++) {
+        if (opts[i].scope != MMUSIM__OPT_TLB || opts[i].kind == MMUSIM__K_REMOVE)
+            continue;
+        val v;
+        int rc = parse_value(&opts[i], &docs[i], docs[i].pattern, docs[i].dflt, &v, d);
+        if (rc) /* a bad default in the table: caught by the tests */
+            return rc;
+        store_value(t, &opts[i], &v);
+    }
+    t->p.seed = c->seed;
+    c->ntlbs++;
+    return (int)c->ntlbs - 1;
+}
+
+static int remove_tlb(mmusim_config *c, const char *name, const char *key, const char *value,
+                      const mmusim_config_keydoc *doc, mmusim_diag *d)
+{
+    if (strcasecmp(value, "none") != 0)
+        return bad_value(d, key, "only none removes a TLB", value, doc->syntax);
+    int i = mmusim__config_find_tlb(c, name);
+    if (i < 0)
+        return mmusim_diag_set(d, -MMUSIM_E_CONFIG, "%s: no TLB called '%s' to remove", key,
+                               name);
+    unsigned n = c->ntlbs;
+    memmove(&c->tlbs[i], &c->tlbs[i + 1], (n - (unsigned)i - 1) * sizeof c->tlbs[0]);
+    memset(&c->tlbs[n - 1], 0, sizeof c->tlbs[0]);
+    c->ntlbs--;
+    return 0;
+}
+
+/* Every copy of the seed follows c->seed. */
+static void sync_seeds(mmusim_config *c)
+{
+    c->hier.seed = c->seed;
+    for (unsigned i = 0; i < c->ntlbs && i < MMUSIM_MAX_TLBS; i++)
+        c->tlbs[i].p.seed = c->seed;
+}
+
 int mmusim_config_set(mmusim_config *c, const char *key, const char *value, mmusim_diag *d)
 {
     if (!c || !key || !value)
@@ -544,6 +740,9 @@ int mmusim_config_set(mmusim_config *c, const char *key, const char *value, mmus
     if (c->hier.ncaches > MMUSIM_MAX_CACHES)
         return mmusim_diag_set(d, -MMUSIM_E_INVAL, "configuration has %u caches (at most %d)",
                                c->hier.ncaches, MMUSIM_MAX_CACHES);
+    if (c->ntlbs > MMUSIM_MAX_TLBS)
+        return mmusim_diag_set(d, -MMUSIM_E_INVAL, "configuration has %u TLBs (at most %d)",
+                               c->ntlbs, MMUSIM_MAX_TLBS);
     keyref r;
     int rc = resolve_key(key, &r, d);
     if (rc)
@@ -554,6 +753,8 @@ int mmusim_config_set(mmusim_config *c, const char *key, const char *value, mmus
                                "preset: only allowed as the first key of a YAML file "
                                "(on the command line, use --preset)");
     case MMUSIM__K_REMOVE:
+        if (r.opt->scope == MMUSIM__OPT_TLB)
+            return remove_tlb(c, r.cache, key, value, r.doc, d);
         return remove_cache(c, r.cache, key, value, r.doc, d);
     default:
         break;
@@ -570,9 +771,16 @@ int mmusim_config_set(mmusim_config *c, const char *key, const char *value, mmus
         if (i < 0)
             return i;
         base = &c->hier.caches[i];
+    } else if (r.opt->scope == MMUSIM__OPT_TLB) {
+        int i = mmusim__config_find_tlb(c, r.cache);
+        if (i < 0)
+            i = create_tlb(c, r.cache, key, d);
+        if (i < 0)
+            return i;
+        base = &c->tlbs[i];
     }
     store_value(base, r.opt, &v);
-    c->hier.seed = c->seed;
+    sync_seeds(c);
     return 0;
 }
 
@@ -616,7 +824,7 @@ int mmusim_config_get(const mmusim_config *c, const char *key, char *buf, size_t
     if (rc)
         return rc;
     const void *base = c;
-    char tmp[64];
+    char tmp[256];
     switch (r.opt->kind) {
     case MMUSIM__K_PRESET:
         snprintf(tmp, sizeof tmp, "%.*s", (int)strnlen(c->preset, sizeof c->preset), c->preset);
@@ -632,6 +840,11 @@ int mmusim_config_get(const mmusim_config *c, const char *key, char *buf, size_t
         if (i < 0)
             return mmusim_diag_set(d, -MMUSIM_E_KEY, "%s: no cache called '%s'", key, r.cache);
         base = &c->hier.caches[i];
+    } else if (r.opt->scope == MMUSIM__OPT_TLB) {
+        int i = mmusim__config_find_tlb(c, r.cache);
+        if (i < 0)
+            return mmusim_diag_set(d, -MMUSIM_E_KEY, "%s: no TLB called '%s'", key, r.cache);
+        base = &c->tlbs[i];
     }
     format_value(base, r.opt, tmp, sizeof tmp);
 out:
@@ -645,7 +858,7 @@ int mmusim_config_foreach(const mmusim_config *c, mmusim_config_visit_fn fn, voi
 {
     if (!c || !fn)
         return -MMUSIM_E_INVAL;
-    char key[64], value[64];
+    char key[64], value[256];
     for (size_t i = 0; i < NOPTS; i++) {
         const mmusim__opt *o = &opts[i];
         if (o->scope != MMUSIM__OPT_GLOBAL || o->kind == MMUSIM__K_PRESET)
@@ -665,6 +878,21 @@ int mmusim_config_foreach(const mmusim_config *c, mmusim_config_visit_fn fn, voi
             snprintf(key, sizeof key, "caches.%.*s.%s", (int)strnlen(p->name, sizeof p->name),
                      p->name, o->key);
             format_value(p, o, value, sizeof value);
+            int rc = fn(key, value, ud);
+            if (rc)
+                return rc;
+        }
+    }
+    n = c->ntlbs < MMUSIM_MAX_TLBS ? c->ntlbs : MMUSIM_MAX_TLBS;
+    for (unsigned k = 0; k < n; k++) {
+        const mmusim_config_tlb *t = &c->tlbs[k];
+        for (size_t i = 0; i < NOPTS; i++) {
+            const mmusim__opt *o = &opts[i];
+            if (o->scope != MMUSIM__OPT_TLB || o->kind == MMUSIM__K_REMOVE)
+                continue;
+            snprintf(key, sizeof key, "tlbs.%.*s.%s",
+                     (int)strnlen(t->p.name, sizeof t->p.name), t->p.name, o->key);
+            format_value(t, o, value, sizeof value);
             int rc = fn(key, value, ud);
             if (rc)
                 return rc;
@@ -767,6 +995,101 @@ static int check_link(const mmusim_config *c, const char *key, const char *targe
                            target, list);
 }
 
+static int check_tlb_link(const mmusim_config *c, const char *key, const char *target,
+                          const char *word, mmusim_diag *d)
+{
+    if (strcmp(target, word) == 0 || mmusim__config_find_tlb(c, target) >= 0)
+        return 0;
+    char list[MMUSIM_MAX_TLBS * (MMUSIM_TLB_NAME_MAX + 2) + 8] = "";
+    for (unsigned i = 0; i < c->ntlbs; i++) {
+        strcat(list, c->tlbs[i].p.name);
+        strcat(list, ", ");
+    }
+    strcat(list, word);
+    return mmusim_diag_set(d, -MMUSIM_E_CONFIG, "%s: no TLB called '%s' (known: %s)", key,
+                           target, list);
+}
+
+/* The TLB part of mmusim_config_validate. */
+static int validate_tlbs(const mmusim_config *c, mmusim_diag *d)
+{
+    unsigned n = c->ntlbs;
+    int rc;
+    if (n > MMUSIM_MAX_TLBS)
+        return mmusim_diag_set(d, -MMUSIM_E_CONFIG, "tlbs: %u TLBs, at most %d", n,
+                               MMUSIM_MAX_TLBS);
+    for (unsigned i = 0; i < n; i++) {
+        const mmusim_config_tlb *t = &c->tlbs[i];
+        if (!terminated(t->p.name, sizeof t->p.name) || !mmusim__config_valid_tlb_name(t->p.name))
+            return mmusim_diag_set(d, -MMUSIM_E_CONFIG, "tlbs: TLB %u has a bad name", i);
+        if (mmusim__config_find_tlb(c, t->p.name) != (int)i)
+            return mmusim_diag_set(d, -MMUSIM_E_CONFIG, "tlbs.%s: defined twice", t->p.name);
+        if (!terminated(t->next, sizeof t->next))
+            return mmusim_diag_set(d, -MMUSIM_E_CONFIG, "tlbs.%s.next: bad name", t->p.name);
+    }
+    if (!terminated(c->itlb, sizeof c->itlb) || !terminated(c->dtlb, sizeof c->dtlb))
+        return mmusim_diag_set(d, -MMUSIM_E_CONFIG, "cpu: bad TLB name");
+    /* Each TLB on its own: the checks of mmusim_tlb_new, plus those of the keys. */
+    const uint64_t legal = ((UINT64_C(1) << (TLB_LG2_MAX + 1)) - 1) &
+                           ~((UINT64_C(1) << TLB_LG2_MIN) - 1);
+    for (unsigned i = 0; i < n; i++) {
+        const mmusim_tlb_params *p = &c->tlbs[i].p;
+        if (!p->page_sizes || (p->page_sizes & ~legal))
+            return mmusim_diag_set(d, -MMUSIM_E_CONFIG,
+                                   "tlbs.%s.sizes: 0x%" PRIx64
+                                   " is not a non-empty set of sizes from 1K to 256T",
+                                   p->name, p->page_sizes);
+        if (p->combined > 1)
+            return mmusim_diag_set(d, -MMUSIM_E_CONFIG, "tlbs.%s.combined: invalid value %u",
+                                   p->name, p->combined);
+        if (p->seed != c->seed)
+            return mmusim_diag_set(d, -MMUSIM_E_CONFIG,
+                                   "seed: tlbs.%s seed (%" PRIu64 ") differs from seed (%" PRIu64
+                                   ")",
+                                   p->name, p->seed, c->seed);
+        if ((rc = mmusim_tlb_params_check(p, d)))
+            return rc;
+    }
+    /* Links name TLBs that exist; the entry TLBs translate VAs. */
+    char key[64];
+    for (unsigned i = 0; i < n; i++) {
+        snprintf(key, sizeof key, "tlbs.%s.next", c->tlbs[i].p.name);
+        if ((rc = check_tlb_link(c, key, c->tlbs[i].next, "walk", d)))
+            return rc;
+    }
+    if ((rc = check_tlb_link(c, "cpu.itlb", c->itlb, "none", d)) ||
+        (rc = check_tlb_link(c, "cpu.dtlb", c->dtlb, "none", d)))
+        return rc;
+    static const char *const entry_keys[] = {"cpu.itlb", "cpu.dtlb"};
+    const char *entries[] = {c->itlb, c->dtlb};
+    for (int e = 0; e < 2; e++) {
+        int at = mmusim__config_find_tlb(c, entries[e]);
+        if (at >= 0 && c->tlbs[at].p.kind != MMUSIM_TLB_KIND_VA)
+            return mmusim_diag_set(d, -MMUSIM_E_CONFIG,
+                                   "%s: '%s' is a TLB of kind %s, not tlb", entry_keys[e],
+                                   entries[e], kind_names[c->tlbs[at].p.kind]);
+    }
+    /* No cycles in next (as for caches). */
+    for (unsigned i = 0; i < n; i++) {
+        int at = (int)i;
+        for (unsigned step = 0; step < n && at >= 0; step++)
+            at = mmusim__config_find_tlb(c, c->tlbs[at].next);
+        if (at < 0)
+            continue;
+        char path[MMUSIM_MAX_TLBS * (MMUSIM_TLB_NAME_MAX + 4) + 16];
+        int start = at;
+        snprintf(path, sizeof path, "%s", c->tlbs[start].p.name);
+        do {
+            at = mmusim__config_find_tlb(c, c->tlbs[at].next);
+            strcat(path, " -> ");
+            strcat(path, c->tlbs[at].p.name);
+        } while (at != start);
+        return mmusim_diag_set(d, -MMUSIM_E_CONFIG, "tlbs.%s.next: cycle %s",
+                               c->tlbs[start].p.name, path);
+    }
+    return 0;
+}
+
 int mmusim_config_validate(const mmusim_config *c, mmusim_diag *d)
 {
     if (!c)
@@ -843,5 +1166,5 @@ int mmusim_config_validate(const mmusim_config *c, mmusim_diag *d)
                                    "has next: %s)",
                                    p->name, incl_names[p->inclusion], p->name);
     }
-    return 0;
+    return validate_tlbs(c, d);
 }

@@ -11,7 +11,8 @@
 /*
  * Every key of the configuration is one row of the option table in
  * config.c. A row says where the value lives (a field of mmusim_config,
- * or of one mmusim_cache_params for "caches.<name>.*" keys), how its text
+ * or of one mmusim_cache_params for "caches.<name>.*" keys, or of one
+ * mmusim_config_tlb for "tlbs.<name>.*" keys), how its text
  * is parsed and printed (the kind), and its documentation (pattern,
  * syntax, default, help: the mmusim_config_keydoc of the same index).
  * Parsing, the errors' "expected ..." text, the defaults of a new cache,
@@ -20,6 +21,7 @@
 enum mmusim__opt_scope {
     MMUSIM__OPT_GLOBAL = 0, /* a field of mmusim_config */
     MMUSIM__OPT_CACHE,      /* a field of mmusim_cache_params */
+    MMUSIM__OPT_TLB,        /* a field of mmusim_config_tlb ("tlbs.<name>.*") */
 };
 
 enum mmusim__opt_kind {
@@ -32,15 +34,20 @@ enum mmusim__opt_kind {
     MMUSIM__K_NAME,    /* a cache name or "memory" */
     MMUSIM__K_REMOVE,  /* "caches.<name>" = none: documentation and removal */
     MMUSIM__K_PRESET,  /* "preset": first key of a YAML file only */
+    MMUSIM__K_COUNT,   /* decimal integer that fits the field */
+    MMUSIM__K_IDBITS,  /* 0, 8 or 16 (ASID and VMID widths) */
+    MMUSIM__K_PSIZES,  /* list of page sizes "4K,64K,1M" -> mask, bit n = 2^n bytes */
+    MMUSIM__K_TNAME,   /* a TLB name, or names[0] ("none", "walk") */
 };
 
 typedef struct mmusim__opt {
-    const char *key;           /* "seed", "cpu.icache", or the field "size" of a cache */
+    const char *key;           /* "seed", "cpu.icache", or the field "size" of a cache/TLB */
     unsigned char scope;       /* enum mmusim__opt_scope */
     unsigned char kind;        /* enum mmusim__opt_kind */
     unsigned short off;        /* offset of the field in its struct */
     unsigned short width;      /* sizeof the field */
-    const char *const *names;  /* MMUSIM__K_ENUM: the names, index = value */
+    const char *const *names;  /* MMUSIM__K_ENUM: the names, index = value;
+                                * MMUSIM__K_TNAME: {the word that is not a TLB, NULL} */
 } mmusim__opt;
 
 /* The table, its length, and the row of documentation of row i. */
@@ -50,11 +57,16 @@ const mmusim_config_keydoc *mmusim__config_doc(size_t i);
 /* Index of the cache called `name` in c->hier, or -1. */
 int mmusim__config_find_cache(const mmusim_config *c, const char *name);
 
+/* Index of the TLB called `name` in c->tlbs, or -1. */
+int mmusim__config_find_tlb(const mmusim_config *c, const char *name);
+
 /* 0 if `key` names a value key (known, or a valid cache name with a known
  * field), else -MMUSIM_E_KEY with the message mmusim_config_set gives. */
 int mmusim__config_check_key(const char *key, mmusim_diag *d);
 
 /* 1 if `s` is a valid cache name: 1..15 of [a-z0-9_], not "memory". */
 int mmusim__config_valid_name(const char *s);
+/* 1 if `s` is a valid TLB name: 1..15 of [a-z0-9_], not "none" or "walk". */
+int mmusim__config_valid_tlb_name(const char *s);
 
 #endif

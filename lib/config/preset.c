@@ -5,13 +5,18 @@
  * A preset is a list of KEY=VALUE lines applied with mmusim_config_set to
  * the table defaults, so a preset cannot set anything a user could not, and
  * every preset goes through the same parser and checks (test_config.c
- * validates and round-trips each one). Only the cache hierarchy is preset
- * in this version; TLBs and latencies will follow their components.
+ * validates and round-trips each one). Caches and TLBs are preset in this
+ * version; latencies will follow their components. The default, dinero
+ * and empty presets have no TLBs (they are the cache-only Dinero IV
+ * comparisons); mmusim run ignores TLBs while mmu is false.
  *
  * A new cache starts from the table defaults (32K, 4 ways, 64 B, lru,
  * write-back, write-allocate, PIPT, nine, no 3C, next memory); the lines
  * below nevertheless spell out the geometry of every cache, and each value
- * says where it comes from. "mmusim default" marks a policy the sources
+ * says where it comes from. A new TLB likewise starts from the table
+ * defaults (32 entries, fully associative, lru, 4K,64K,1M,16M, 8-bit ASID,
+ * no VMID, no lockdown, kind tlb, combined, next walk); the TLB lines spell
+ * out entries, ways, sizes, tag widths, lockdown and links. "mmusim default" marks a policy the sources
  * consulted here do not give; "estimate" marks a number not found in them.
  *
  * Sources (see also /work/shared/design/REFERENCES.md):
@@ -24,7 +29,10 @@
  *  [A53]   Cortex-A53 MPCore Technical Reference Manual, ARM DDI 0500D/G, 2.1.7, 6.7.
  *  [A72]   Cortex-A72 MPCore Technical Reference Manual, ARM 100095, L2 memory system.
  *  [HP]    Hennessy and Patterson, Computer Architecture, 6th ed., 2.6 (the Cortex-A53).
- *  [REF]   the parts table of REFERENCES.md.
+ *  [REF]   the parts table of REFERENCES.md ("TLBs" column for every TLB size below).
+ *  [ARM]   the architecture (ARM ARM DDI 0406C, DDI 0487): page sizes of the
+ *          translation formats, ASID and VMID widths; not a statement about
+ *          the part, so marked "estimate" where the part might hold fewer sizes.
  */
 #include <stdio.h>
 #include <string.h>
@@ -93,6 +101,25 @@ static const char *const p_sa1100[] = {
     "caches.l1d.alloc=none", /* [SA 1.4.5, 6.2] read allocate: allocates on loads only */
     "caches.l1d.index=vivt", /* [REF] VIVT */
     "caches.l1d.next=memory",
+    "cpu.itlb=itlb",
+    "cpu.dtlb=dtlb",
+    "tlbs.itlb.entries=32",      /* [REF] I-TLB 32 entries */
+    "tlbs.itlb.ways=full",       /* [REF] fully associative */
+    "tlbs.itlb.repl=rr",         /* [REF] round-robin */
+    "tlbs.itlb.sizes=4K,64K,1M", /* [ARM] ARMv4 small/large pages, sections; estimate: tiny
+                                  * (1K) pages not held */
+    "tlbs.itlb.asid_bits=0",     /* [REF] no ASIDs (ARMv4; 7-bit PID relocation instead) */
+    "tlbs.itlb.vmid_bits=0",
+    "tlbs.itlb.lockdown=0",
+    "tlbs.itlb.next=walk",
+    "tlbs.dtlb.entries=32",      /* [REF] D-TLB 32 entries */
+    "tlbs.dtlb.ways=full",       /* [REF] */
+    "tlbs.dtlb.repl=rr",         /* [REF] */
+    "tlbs.dtlb.sizes=4K,64K,1M", /* as the I-TLB */
+    "tlbs.dtlb.asid_bits=0",     /* [REF] */
+    "tlbs.dtlb.vmid_bits=0",
+    "tlbs.dtlb.lockdown=0",
+    "tlbs.dtlb.next=walk",
     NULL,
 };
 
@@ -116,6 +143,16 @@ static const char *const p_arm926[] = {
     "caches.l1d.alloc=none",   /* [926 4.1] allocate on read-miss */
     "caches.l1d.index=vivt",   /* [926 4.1] */
     "caches.l1d.next=memory",
+    "cpu.itlb=tlb",                  /* [REF] one unified TLB */
+    "cpu.dtlb=tlb",
+    "tlbs.tlb.entries=64",           /* [REF] [926] 64 entries */
+    "tlbs.tlb.ways=2",               /* [REF] 2-way */
+    "tlbs.tlb.lockdown=8",           /* [REF] + 8 lockdown entries */
+    "tlbs.tlb.repl=lru",             /* mmusim default (policy not in the sources) */
+    "tlbs.tlb.sizes=1K,4K,64K,1M",   /* [ARM] ARMv5 tiny, small, large pages and sections */
+    "tlbs.tlb.asid_bits=0",          /* [ARM] ARMv5: no ASIDs */
+    "tlbs.tlb.vmid_bits=0",
+    "tlbs.tlb.next=walk",
     NULL,
 };
 
@@ -140,6 +177,29 @@ static const char *const p_arm1176[] = {
     "caches.l1d.alloc=none",  /* [1176 7.2.1] "only read allocation is supported" */
     "caches.l1d.index=vipt",  /* [1176 7.1] */
     "caches.l1d.next=memory",
+    "cpu.itlb=itlb",
+    "cpu.dtlb=dtlb",
+    "tlbs.itlb.entries=10",          /* [REF] [1176] instruction micro-TLB 10 entries */
+    "tlbs.itlb.ways=full",           /* micro-TLB: fully associative (estimate) */
+    "tlbs.itlb.sizes=4K,64K,1M,16M", /* [ARM] ARMv6 pages, sections, supersections */
+    "tlbs.itlb.asid_bits=8",         /* [REF] 8-bit ASID */
+    "tlbs.itlb.vmid_bits=0",
+    "tlbs.itlb.lockdown=0",
+    "tlbs.itlb.next=main",
+    "tlbs.dtlb.entries=10",          /* [REF] data micro-TLB 10 entries */
+    "tlbs.dtlb.ways=full",           /* estimate, as the I side */
+    "tlbs.dtlb.sizes=4K,64K,1M,16M", /* [ARM] */
+    "tlbs.dtlb.asid_bits=8",         /* [REF] */
+    "tlbs.dtlb.vmid_bits=0",
+    "tlbs.dtlb.lockdown=0",
+    "tlbs.dtlb.next=main",
+    "tlbs.main.entries=64",          /* [REF] main TLB 64 entries */
+    "tlbs.main.ways=2",              /* [REF] 2-way */
+    "tlbs.main.lockdown=8",          /* [REF] + 8 lockable entries */
+    "tlbs.main.sizes=4K,64K,1M,16M", /* [ARM] */
+    "tlbs.main.asid_bits=8",         /* [REF] */
+    "tlbs.main.vmid_bits=0",
+    "tlbs.main.next=walk",
     NULL,
 };
 
@@ -163,6 +223,22 @@ static const char *const p_cortex_a8[] = {
     "caches.l2.line=64",     /* [REF] 64 B lines (estimate for the L2: as the L1s) */
     "caches.l2.index=pipt",  /* [A8 8.2] physically addressed */
     "caches.l2.next=memory",
+    "cpu.itlb=itlb",
+    "cpu.dtlb=dtlb",
+    "tlbs.itlb.entries=32",          /* [REF] I-TLB 32 entries */
+    "tlbs.itlb.ways=full",           /* [REF] fully associative */
+    "tlbs.itlb.sizes=4K,64K,1M,16M", /* [ARM] ARMv7 short-descriptor sizes */
+    "tlbs.itlb.asid_bits=8",         /* [REF] ASID-tagged; [ARM] ARMv7: 8 bits */
+    "tlbs.itlb.vmid_bits=0",         /* no virtualization extensions */
+    "tlbs.itlb.lockdown=0",
+    "tlbs.itlb.next=walk",
+    "tlbs.dtlb.entries=32",          /* [REF] D-TLB 32 entries */
+    "tlbs.dtlb.ways=full",           /* [REF] */
+    "tlbs.dtlb.sizes=4K,64K,1M,16M", /* [ARM] */
+    "tlbs.dtlb.asid_bits=8",         /* [REF] [ARM] */
+    "tlbs.dtlb.vmid_bits=0",
+    "tlbs.dtlb.lockdown=0",
+    "tlbs.dtlb.next=walk",
     NULL,
 };
 
@@ -188,6 +264,30 @@ static const char *const p_cortex_a9[] = {
     "caches.l2.repl=random",  /* PL310, estimate: pseudo-random */
     "caches.l2.index=pipt",   /* an outer cache sees physical addresses */
     "caches.l2.next=memory",
+    "cpu.itlb=itlb",
+    "cpu.dtlb=dtlb",
+    "tlbs.itlb.entries=32",          /* [REF] I micro-TLB 32 or 64; 32 */
+    "tlbs.itlb.ways=full",           /* micro-TLB: fully associative (estimate) */
+    "tlbs.itlb.sizes=4K,64K,1M,16M", /* [ARM] ARMv7 short-descriptor sizes */
+    "tlbs.itlb.asid_bits=8",         /* [ARM] ARMv7: 8-bit ASID */
+    "tlbs.itlb.vmid_bits=0",         /* no virtualization extensions */
+    "tlbs.itlb.lockdown=0",
+    "tlbs.itlb.next=main",
+    "tlbs.dtlb.entries=32",          /* [REF] D micro-TLB 32 */
+    "tlbs.dtlb.ways=full",           /* estimate, as the I side */
+    "tlbs.dtlb.sizes=4K,64K,1M,16M", /* [ARM] */
+    "tlbs.dtlb.asid_bits=8",         /* [ARM] */
+    "tlbs.dtlb.vmid_bits=0",
+    "tlbs.dtlb.lockdown=0",
+    "tlbs.dtlb.next=main",
+    "tlbs.main.entries=128",         /* [REF] 64 to 512 (an implementation choice); 128, a
+                                      * middle value (estimate) */
+    "tlbs.main.ways=2",              /* [REF] 2-way */
+    "tlbs.main.lockdown=4",          /* [REF] + 4 lockable entries */
+    "tlbs.main.sizes=4K,64K,1M,16M", /* [ARM] */
+    "tlbs.main.asid_bits=8",         /* [ARM] */
+    "tlbs.main.vmid_bits=0",
+    "tlbs.main.next=walk",
     NULL,
 };
 
@@ -211,6 +311,41 @@ static const char *const p_cortex_a15[] = {
     "caches.l2.inclusion=inclusive", /* [A15] strict inclusion of the L1 data caches;
                                       * mmusim back-invalidates the L1I too */
     "caches.l2.next=memory",
+    "cpu.itlb=itlb",
+    "cpu.dtlb=dtlb",
+    "tlbs.itlb.entries=32",          /* [REF] L1 I-TLB 32 entries */
+    "tlbs.itlb.ways=full",           /* [REF] fully associative */
+    "tlbs.itlb.sizes=4K,64K,1M,2M,16M,1G", /* [ARM] short and long (LPAE) descriptors;
+                                            * estimate: every size held */
+    "tlbs.itlb.asid_bits=8",         /* [ARM] ARMv7: 8-bit ASID */
+    "tlbs.itlb.vmid_bits=8",         /* [ARM] virtualization extensions: 8-bit VMID */
+    "tlbs.itlb.lockdown=0",          /* [REF] no lockdown */
+    "tlbs.itlb.next=main",
+    "tlbs.dtlb.entries=32",          /* [REF] L1 D-TLB 2x32 (loads, stores): modelled as one
+                                      * 32-entry TLB for both */
+    "tlbs.dtlb.ways=full",           /* estimate, as the I side */
+    "tlbs.dtlb.sizes=4K,64K,1M,2M,16M,1G", /* [ARM], as the I side */
+    "tlbs.dtlb.asid_bits=8",         /* [ARM] */
+    "tlbs.dtlb.vmid_bits=8",         /* [ARM] */
+    "tlbs.dtlb.lockdown=0",          /* [REF] */
+    "tlbs.dtlb.next=main",
+    "tlbs.main.entries=512",         /* [REF] L2 TLB 512 entries */
+    "tlbs.main.ways=4",              /* [REF] 4-way */
+    "tlbs.main.sizes=4K,64K,1M,2M,16M,1G", /* [ARM] */
+    "tlbs.main.asid_bits=8",         /* [ARM] */
+    "tlbs.main.vmid_bits=8",         /* [ARM] */
+    "tlbs.main.lockdown=0",          /* [REF] */
+    "tlbs.main.next=walkc",
+    "tlbs.walkc.kind=walk",          /* [REF] walk caches tagged by ASID */
+    "tlbs.walkc.entries=16",         /* estimate: [REF] quotes a 16-entry page-directory cache
+                                      * from 7-cpu.com, not from ARM */
+    "tlbs.walkc.ways=full",          /* estimate */
+    "tlbs.walkc.sizes=1M,2M,1G",     /* [ARM] regions of table descriptors: short level 1
+                                      * (1M), long level 2 (2M) and level 1 (1G) */
+    "tlbs.walkc.asid_bits=8",        /* [REF] tagged by ASID */
+    "tlbs.walkc.vmid_bits=8",        /* [ARM] */
+    "tlbs.walkc.lockdown=0",
+    "tlbs.walkc.next=walk",
     NULL,
 };
 
@@ -235,6 +370,47 @@ static const char *const p_cortex_a53[] = {
     "caches.l2.line=64",     /* [A53 2.1.7] 64-byte lines */
     "caches.l2.index=pipt",  /* physically addressed */
     "caches.l2.next=memory",
+    "cpu.itlb=itlb",
+    "cpu.dtlb=dtlb",
+    "tlbs.itlb.entries=10",          /* [REF] [HP] I micro-TLB 10 entries */
+    "tlbs.itlb.ways=full",           /* [HP] fully associative */
+    "tlbs.itlb.sizes=4K,64K,1M,2M,16M,512M,1G", /* [ARM] AArch64 4K and 64K granules and
+                                                 * AArch32; estimate: every size held */
+    "tlbs.itlb.asid_bits=16",        /* [REF] 16-bit ASID in AArch64 */
+    "tlbs.itlb.vmid_bits=8",         /* [ARM] ARMv8.0: 8-bit VMID */
+    "tlbs.itlb.lockdown=0",
+    "tlbs.itlb.next=main",
+    "tlbs.dtlb.entries=10",          /* [REF] [HP] D micro-TLB 10 entries */
+    "tlbs.dtlb.ways=full",           /* [HP] */
+    "tlbs.dtlb.sizes=4K,64K,1M,2M,16M,512M,1G", /* [ARM], as the I side */
+    "tlbs.dtlb.asid_bits=16",        /* [REF] */
+    "tlbs.dtlb.vmid_bits=8",         /* [ARM] */
+    "tlbs.dtlb.lockdown=0",
+    "tlbs.dtlb.next=main",
+    "tlbs.main.entries=512",         /* [REF] [HP] main TLB 512 entries */
+    "tlbs.main.ways=4",              /* [REF] [HP] 4-way */
+    "tlbs.main.sizes=4K,64K,1M,2M,16M,512M,1G", /* [ARM] */
+    "tlbs.main.asid_bits=16",        /* [REF] */
+    "tlbs.main.vmid_bits=8",         /* [ARM] */
+    "tlbs.main.lockdown=0",
+    "tlbs.main.next=walkc",
+    "tlbs.walkc.kind=walk",
+    "tlbs.walkc.entries=64",         /* [REF] walk cache 64 entries */
+    "tlbs.walkc.ways=4",             /* [REF] 4-way */
+    "tlbs.walkc.sizes=2M,1G,512G",   /* [ARM] regions of 4K-granule table descriptors at
+                                      * levels 2, 1, 0; estimate: 64K granule not held */
+    "tlbs.walkc.asid_bits=16",       /* [REF] */
+    "tlbs.walkc.vmid_bits=8",        /* [ARM] */
+    "tlbs.walkc.lockdown=0",
+    "tlbs.walkc.next=walk",
+    "tlbs.ipa.kind=ipa",
+    "tlbs.ipa.entries=64",           /* [REF] IPA cache 64 entries */
+    "tlbs.ipa.ways=4",               /* [REF] 4-way */
+    "tlbs.ipa.sizes=4K,2M,1G",       /* [ARM] stage-2 4K-granule pages and blocks (estimate) */
+    "tlbs.ipa.asid_bits=0",          /* [ARM] stage 2 is tagged by VMID only */
+    "tlbs.ipa.vmid_bits=8",          /* [ARM] */
+    "tlbs.ipa.lockdown=0",
+    "tlbs.ipa.next=walk",
     NULL,
 };
 
@@ -258,6 +434,30 @@ static const char *const p_cortex_a72[] = {
     "caches.l2.inclusion=inclusive", /* [A72] [REF] inclusive of the L1 data cache;
                                       * mmusim back-invalidates the L1I too */
     "caches.l2.next=memory",
+    "cpu.itlb=itlb",
+    "cpu.dtlb=dtlb",
+    "tlbs.itlb.entries=48",          /* [REF] L1 I-TLB 48 entries */
+    "tlbs.itlb.ways=full",           /* fully associative (estimate) */
+    "tlbs.itlb.sizes=4K,64K,1M,2M,16M,512M,1G", /* [ARM] AArch64 4K and 64K granules and
+                                                 * AArch32; estimate: every size held */
+    "tlbs.itlb.asid_bits=16",        /* [ARM] AArch64: 16-bit ASID */
+    "tlbs.itlb.vmid_bits=8",         /* [ARM] ARMv8.0: 8-bit VMID */
+    "tlbs.itlb.lockdown=0",
+    "tlbs.itlb.next=main",
+    "tlbs.dtlb.entries=32",          /* [REF] L1 D-TLB 32 entries */
+    "tlbs.dtlb.ways=full",           /* estimate, as the I side */
+    "tlbs.dtlb.sizes=4K,64K,1M,2M,16M,512M,1G", /* [ARM] */
+    "tlbs.dtlb.asid_bits=16",        /* [ARM] */
+    "tlbs.dtlb.vmid_bits=8",         /* [ARM] */
+    "tlbs.dtlb.lockdown=0",
+    "tlbs.dtlb.next=main",
+    "tlbs.main.entries=1024",        /* [REF] L2 TLB 1024 entries */
+    "tlbs.main.ways=4",              /* [REF] 4-way */
+    "tlbs.main.sizes=4K,64K,1M,2M,16M,512M,1G", /* [ARM] */
+    "tlbs.main.asid_bits=16",        /* [ARM] */
+    "tlbs.main.vmid_bits=8",         /* [ARM] */
+    "tlbs.main.lockdown=0",
+    "tlbs.main.next=walk",           /* [REF] walk cache sizes not found: none modelled */
     NULL,
 };
 

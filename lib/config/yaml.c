@@ -25,6 +25,7 @@
  * "caches:" without a duplicate key) every cache of the preset that is not
  * part of the longest prefix of the configuration's caches that the preset
  * holds in the same order; the remaining caches are created in order.
+ * TLBs ("tlbs.NAME: none" before the first "tlbs." key) likewise.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -72,11 +73,14 @@ static int fail_from(loader *ld, int err, size_t line, const mmusim_diag *inner)
     return mmusim_diag_set(ld->d, err, "%s: line %zu: %s", ld->name, line, inner->msg);
 }
 
-/* "cpu", "caches", "caches.<name>": the prefixes that may hold a mapping. */
+/* "cpu", "caches", "caches.<name>", "tlbs", "tlbs.<name>": the prefixes
+ * that may hold a mapping. */
 static int is_prefix(const char *p)
 {
-    if (strcmp(p, "cpu") == 0 || strcmp(p, "caches") == 0)
+    if (strcmp(p, "cpu") == 0 || strcmp(p, "caches") == 0 || strcmp(p, "tlbs") == 0)
         return 1;
+    if (strncmp(p, "tlbs.", 5) == 0)
+        return mmusim__config_valid_tlb_name(p + 5);
     return strncmp(p, "caches.", 7) == 0 && mmusim__config_valid_name(p + 7);
 }
 
@@ -341,12 +345,16 @@ typedef struct writer {
     const char *pad;
     char prev[MAX_COMPONENTS][64];
     int nprev;
-    /* removals to write before the first "caches." key */
+    /* removals to write before the first "caches." (group 0) or "tlbs."
+     * (group 1) key */
     const mmusim_config *base;
-    const char *removed[MMUSIM_MAX_CACHES];
-    int nremoved;
-    int removals_done;
+    const char *removed[2][MMUSIM_MAX_CACHES > MMUSIM_MAX_TLBS ? MMUSIM_MAX_CACHES
+                                                               : MMUSIM_MAX_TLBS];
+    int nremoved[2];
+    int removals_done[2];
 } writer;
+
+static const char *const group_prefix[2] = {"caches.", "tlbs."};
 
 /* One leaf, its key split into components, nested under the previous one's. */
 static void emit(writer *w, char comp[][64], int n, const char *value, const char *comment)
@@ -363,13 +371,15 @@ static void emit(writer *w, char comp[][64], int n, const char *value, const cha
     w->nprev = n;
 }
 
-static void emit_removals(writer *w)
+static void emit_removals(writer *w, int g)
 {
     char comp[1][64];
     char note[96];
-    w->removals_done = 1;
-    for (int i = 0; i < w->nremoved; i++) {
-        snprintf(comp[0], sizeof comp[0], "caches.%s", w->removed[i]);
+    if (w->removals_done[g])
+        return;
+    w->removals_done[g] = 1;
+    for (int i = 0; i < w->nremoved[g]; i++) {
+        snprintf(comp[0], sizeof comp[0], "%s%s", group_prefix[g], w->removed[g][i]);
         snprintf(note, sizeof note, "  # removed from preset %s", w->base->preset);
         emit(w, comp, 1, "none", note);
     }
@@ -378,8 +388,9 @@ static void emit_removals(writer *w)
 static int visit(const char *key, const char *value, void *ud)
 {
     writer *w = ud;
-    if (!w->removals_done && strncmp(key, "caches.", 7) == 0)
-        emit_removals(w);
+    for (int g = 0; g < 2; g++)
+        if (strncmp(key, group_prefix[g], strlen(group_prefix[g])) == 0)
+            emit_removals(w, g);
     char comp[MAX_COMPONENTS][64];
     int n = 0;
     const char *s = key;
@@ -400,7 +411,7 @@ int mmusim_config_write_yaml(const mmusim_config *c, FILE *f, int indent)
 {
     if (!c || !f)
         return -MMUSIM_E_INVAL;
-    if (c->hier.ncaches > MMUSIM_MAX_CACHES)
+    if (c->hier.ncaches > MMUSIM_MAX_CACHES || c->ntlbs > MMUSIM_MAX_TLBS)
         return -MMUSIM_E_INVAL;
     char pad[65];
     int np = indent < 0 ? 0 : indent > 64 ? 64 : indent;
@@ -435,13 +446,29 @@ int mmusim_config_write_yaml(const mmusim_config *c, FILE *f, int indent)
         for (unsigned k = 0; k < kept; k++)
             keep |= strcmp(base.hier.caches[i].name, c->hier.caches[k].name) == 0;
         if (!keep)
-            w.removed[w.nremoved++] = base.hier.caches[i].name;
+            w.removed[0][w.nremoved[0]++] = base.hier.caches[i].name;
+    }
+    /* The same for TLBs. */
+    kept = 0;
+    from = 0;
+    for (; kept < c->ntlbs; kept++) {
+        int at = mmusim__config_find_tlb(&base, c->tlbs[kept].p.name);
+        if (at < from)
+            break;
+        from = at + 1;
+    }
+    for (unsigned i = 0; i < base.ntlbs; i++) {
+        int keep = 0;
+        for (unsigned k = 0; k < kept; k++)
+            keep |= strcmp(base.tlbs[i].p.name, c->tlbs[k].p.name) == 0;
+        if (!keep)
+            w.removed[1][w.nremoved[1]++] = base.tlbs[i].p.name;
     }
 
     fprintf(f, "%s# mmusim %s resolved configuration\n", pad, mmusim_version());
     fprintf(f, "%spreset: %s\n", pad, base.preset);
     mmusim_config_foreach(c, visit, &w);
-    if (!w.removals_done)
-        emit_removals(&w);
+    emit_removals(&w, 0);
+    emit_removals(&w, 1);
     return ferror(f) ? -MMUSIM_E_IO : 0;
 }

@@ -13,5 +13,8 @@ printf 'caches:\n  l1d:\n    ways: 8\n' > b.yaml
 "$MMUSIM" config show --preset cortex-a15 --config a.yaml --config b.yaml --set caches.l1d.ways=2 > out.yaml
 grep -A3 '^  l1d:' out.yaml | grep -q 'size: 16K' || fail "YAML layer lost"; ok
 grep -A4 '^  l1d:' out.yaml | grep -q 'ways: 2' || fail "--set does not win"; ok
-"$MMUSIM" config keys | grep -q 'caches.<name>.size' || fail "config keys lacks size"; ok
+# (to a file: grep -q on a pipe can stop reading early and kill the writer with SIGPIPE)
+"$MMUSIM" config keys > keys.txt
+grep -q 'caches.<name>.size' keys.txt || fail "config keys lacks size"; ok
+grep -q 'tlbs.<name>.entries' keys.txt || fail "config keys lacks the TLB keys"; ok
 done_ok

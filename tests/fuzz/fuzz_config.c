@@ -42,7 +42,8 @@ static void check_roundtrip(const mmusim_config *c)
     if (rc)
         check_diag(&d, rc);
     int n = 0;
-    if (mmusim_config_foreach(c, count_keys, &n) != 0 || n != 5 + 10 * (int)c->hier.ncaches)
+    if (mmusim_config_foreach(c, count_keys, &n) != 0 ||
+        n != 7 + 10 * (int)c->hier.ncaches + 10 * (int)c->ntlbs)
         abort();
 
     char *text = NULL;

@@ -277,6 +277,37 @@ static const value_case value_cases[] = {
     {"caches.l1d.next", "caches.<name>.next",
      {"memory", "memory", "l1i", "l1i", NULL},
      {"L2", "", "mem ory", NULL}},
+    {"cpu.itlb", "cpu.itlb",
+     {"none", "none", "utlb", "utlb", "abcdefghijklmno", "abcdefghijklmno", NULL},
+     {"walk", "Main", "", "abcdefghijklmnop", "memory x", NULL}},
+    {"cpu.dtlb", "cpu.dtlb", {"dtlb", "dtlb", "none", "none", NULL}, {"NONE", "a.b", NULL}},
+    {"tlbs.t.entries", "tlbs.<name>.entries",
+     {"64", "64", "0x10", "16", "1024", "1024", "4294967295", "4294967295"},
+     {"-1", "4294967296", "full", "", "1.5", NULL}},
+    {"tlbs.t.ways", "tlbs.<name>.ways",
+     {"full", "full", "0", "full", "4", "4", NULL},
+     {"x", "-2", NULL}},
+    {"tlbs.t.repl", "tlbs.<name>.repl",
+     {"rr", "rr", "RANDOM", "random", "plru", "plru", "fifo", "fifo"},
+     {"mru", "", NULL}},
+    {"tlbs.t.sizes", "tlbs.<name>.sizes",
+     {"4K,2M,1G", "4K,2M,1G", "1G, 4K , 64K", "4K,64K,1G", "1K,256T", "1K,256T", "4096,4K",
+      "4K"},
+     {"", "4K,", ",4K", "3K", "512", "512T", "4K;2M", "4K,,2M"}},
+    {"tlbs.t.asid_bits", "tlbs.<name>.asid_bits",
+     {"0", "0", "8", "8", "16", "16", NULL},
+     {"4", "32", "", "eight", NULL}},
+    {"tlbs.t.vmid_bits", "tlbs.<name>.vmid_bits", {"8", "8", "0", "0", NULL}, {"1", NULL}},
+    {"tlbs.t.lockdown", "tlbs.<name>.lockdown", {"8", "8", "0", "0", NULL}, {"-8", "x", NULL}},
+    {"tlbs.t.kind", "tlbs.<name>.kind",
+     {"walk", "walk", "IPA", "ipa", "tlb", "tlb", NULL},
+     {"va", "", NULL}},
+    {"tlbs.t.combined", "tlbs.<name>.combined",
+     {"false", "false", "yes", "true", NULL},
+     {"2", NULL}},
+    {"tlbs.t.next", "tlbs.<name>.next",
+     {"walk", "walk", "main", "main", NULL},
+     {"none", "Walk", "", NULL}},
 };
 
 static void test_good_and_bad_values(void **state)
@@ -540,6 +571,226 @@ static void test_too_many_caches(void **state)
     set_ok(&c, "caches.x4", "none");
     set_ok(&c, "caches.one_more.size", "64K");
     validate_ok(&c);
+}
+
+/* ---- TLBs --------------------------------------------------------------- */
+
+static void test_preset_tlbs(void **state)
+{
+    (void)state;
+    mmusim_config c;
+    static const char *const none[] = {"default", "dinero", "empty"};
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(mmusim_config_preset(&c, none[i], NULL), 0);
+        assert_int_equal(c.ntlbs, 0);
+        get_is(&c, "cpu.itlb", "none");
+        get_is(&c, "cpu.dtlb", "none");
+    }
+    assert_int_equal(mmusim_config_preset(&c, "sa1100", NULL), 0);
+    assert_int_equal(c.ntlbs, 2);
+    get_is(&c, "tlbs.itlb.entries", "32");
+    get_is(&c, "tlbs.dtlb.ways", "full");
+    get_is(&c, "tlbs.dtlb.repl", "rr");
+    get_is(&c, "tlbs.dtlb.asid_bits", "0");
+    assert_int_equal(mmusim_config_preset(&c, "arm926", NULL), 0);
+    assert_int_equal(c.ntlbs, 1);
+    get_is(&c, "cpu.itlb", "tlb");
+    get_is(&c, "cpu.dtlb", "tlb");
+    get_is(&c, "tlbs.tlb.entries", "64");
+    get_is(&c, "tlbs.tlb.ways", "2");
+    get_is(&c, "tlbs.tlb.lockdown", "8");
+    get_is(&c, "tlbs.tlb.sizes", "1K,4K,64K,1M");
+    assert_int_equal(mmusim_config_preset(&c, "arm1176", NULL), 0);
+    get_is(&c, "tlbs.itlb.entries", "10");
+    get_is(&c, "tlbs.itlb.next", "main");
+    get_is(&c, "tlbs.main.lockdown", "8");
+    get_is(&c, "tlbs.main.asid_bits", "8");
+    assert_int_equal(mmusim_config_preset(&c, "cortex-a9", NULL), 0);
+    get_is(&c, "tlbs.main.entries", "128");
+    get_is(&c, "tlbs.main.lockdown", "4");
+    assert_int_equal(mmusim_config_preset(&c, "cortex-a15", NULL), 0);
+    get_is(&c, "tlbs.main.entries", "512");
+    get_is(&c, "tlbs.main.next", "walkc");
+    get_is(&c, "tlbs.walkc.kind", "walk");
+    get_is(&c, "tlbs.main.vmid_bits", "8");
+    assert_int_equal(mmusim_config_preset(&c, "cortex-a53", NULL), 0);
+    assert_int_equal(c.ntlbs, 5);
+    get_is(&c, "tlbs.main.entries", "512");
+    get_is(&c, "tlbs.main.ways", "4");
+    get_is(&c, "tlbs.walkc.entries", "64");
+    get_is(&c, "tlbs.ipa.kind", "ipa");
+    get_is(&c, "tlbs.ipa.ways", "4");
+    get_is(&c, "tlbs.main.asid_bits", "16");
+    assert_int_equal(c.tlbs[2].p.page_sizes & (1ull << 21), 1ull << 21); /* 2M */
+    assert_int_equal(mmusim_config_preset(&c, "cortex-a72", NULL), 0);
+    get_is(&c, "tlbs.itlb.entries", "48");
+    get_is(&c, "tlbs.main.entries", "1024");
+    for (unsigned i = 0; i < c.ntlbs; i++)
+        assert_int_equal(c.tlbs[i].p.seed, c.seed);
+}
+
+static void test_tlb_keys(void **state)
+{
+    (void)state;
+    mmusim_config c, before;
+    mmusim_diag d;
+    char buf[64];
+    init(&c);
+    /* A new TLB gets the documented defaults. */
+    set_ok(&c, "tlbs.utlb.entries", "16");
+    assert_int_equal(c.ntlbs, 1);
+    assert_string_equal(c.tlbs[0].p.name, "utlb");
+    int n = 0;
+    for (const mmusim_config_keydoc *k = mmusim_config_keydocs(); k->pattern; k++) {
+        if (strncmp(k->pattern, "tlbs.<name>.", 12) != 0 || strcmp(k->pattern + 12, "entries") == 0)
+            continue;
+        char key[64];
+        snprintf(key, sizeof key, "tlbs.utlb.%s", k->pattern + 12);
+        get_is(&c, key, k->dflt);
+        n++;
+    }
+    assert_int_equal(n, 9);
+    assert_int_equal(c.tlbs[0].p.page_sizes, (1ull << 12) | (1ull << 16) | (1ull << 20) |
+                                                 (1ull << 24));
+    validate_ok(&c); /* not yet an entry TLB */
+    set_ok(&c, "cpu.itlb", "utlb");
+    set_ok(&c, "cpu.dtlb", "utlb");
+    validate_ok(&c);
+    set_ok(&c, "seed", "77");
+    assert_int_equal(c.tlbs[0].p.seed, 77);
+    assert_roundtrip(&c);
+    /* Unknown and bad keys. */
+    before = c;
+    mmusim_diag_clear(&d);
+    assert_int_equal(mmusim_config_set(&c, "tlbs.utlb.size", "4K", &d), -MMUSIM_E_KEY);
+    contains(d.msg, "did you mean 'tlbs.utlb.sizes'");
+    assert_int_equal(mmusim_config_set(&c, "tlbs.walk.entries", "4", &d), -MMUSIM_E_KEY);
+    contains(d.msg, "bad TLB name");
+    assert_int_equal(mmusim_config_set(&c, "tlbs.none.entries", "4", &d), -MMUSIM_E_KEY);
+    assert_int_equal(mmusim_config_set(&c, "tlbs.Main.entries", "4", &d), -MMUSIM_E_KEY);
+    assert_int_equal(mmusim_config_get(&c, "tlbs.x.entries", buf, sizeof buf, &d), -MMUSIM_E_KEY);
+    contains(d.msg, "no TLB called 'x'");
+    assert_int_equal(mmusim_config_get(&c, "tlbs.utlb", buf, sizeof buf, &d), -MMUSIM_E_KEY);
+    assert_int_equal(mmusim_config_set(&c, "tlbs.x", "none", &d), -MMUSIM_E_CONFIG);
+    contains(d.msg, "no TLB called 'x'");
+    assert_int_equal(mmusim_config_set(&c, "tlbs.utlb", "off", &d), -MMUSIM_E_CONFIG);
+    contains(d.msg, "only none");
+    assert_memory_equal(&c, &before, sizeof c);
+    /* Too many. */
+    char key[64];
+    for (int i = 1; i < MMUSIM_MAX_TLBS; i++) {
+        snprintf(key, sizeof key, "tlbs.t%d.entries", i);
+        set_ok(&c, key, "8");
+    }
+    before = c;
+    assert_int_equal(mmusim_config_set(&c, "tlbs.one_more.entries", "8", &d), -MMUSIM_E_CONFIG);
+    contains(d.msg, "too many TLBs");
+    assert_memory_equal(&c, &before, sizeof c);
+    validate_ok(&c);
+    assert_roundtrip(&c);
+    /* Removing keeps the order of the others; a removed entry TLB dangles. */
+    set_ok(&c, "tlbs.utlb", "none");
+    assert_int_equal(c.ntlbs, MMUSIM_MAX_TLBS - 1);
+    assert_string_equal(c.tlbs[0].p.name, "t1");
+    validate_fails(&c, "cpu.itlb", "'utlb'");
+    set_ok(&c, "cpu.itlb", "none");
+    set_ok(&c, "cpu.dtlb", "t1");
+    validate_ok(&c);
+    assert_roundtrip(&c);
+}
+
+static void test_validate_tlbs(void **state)
+{
+    (void)state;
+    mmusim_config c;
+    assert_int_equal(mmusim_config_preset(&c, "cortex-a53", NULL), 0);
+    set_ok(&c, "tlbs.main.entries", "500");
+    validate_fails(&c, "tlbs.main.ways", "power-of-two");
+    set_ok(&c, "tlbs.main.entries", "0");
+    validate_fails(&c, "tlbs.main.entries", NULL);
+    assert_int_equal(mmusim_config_preset(&c, "cortex-a53", NULL), 0);
+    set_ok(&c, "tlbs.main.lockdown", "65");
+    validate_fails(&c, "tlbs.main.lockdown", NULL);
+    assert_int_equal(mmusim_config_preset(&c, "cortex-a53", NULL), 0);
+    set_ok(&c, "tlbs.itlb.repl", "plru"); /* 10 ways */
+    validate_fails(&c, "tlbs.itlb.repl", NULL);
+    assert_int_equal(mmusim_config_preset(&c, "cortex-a53", NULL), 0);
+    set_ok(&c, "tlbs.main.next", "l2tlb");
+    validate_fails(&c, "tlbs.main.next", "'l2tlb'");
+    assert_int_equal(mmusim_config_preset(&c, "cortex-a53", NULL), 0);
+    set_ok(&c, "tlbs.walkc.next", "main");
+    validate_fails(&c, "cycle", "main -> walkc -> main");
+    assert_int_equal(mmusim_config_preset(&c, "cortex-a53", NULL), 0);
+    set_ok(&c, "cpu.dtlb", "ipa");
+    validate_fails(&c, "cpu.dtlb", "kind ipa");
+    assert_int_equal(mmusim_config_preset(&c, "cortex-a53", NULL), 0);
+    set_ok(&c, "cpu.itlb", "nothere");
+    validate_fails(&c, "cpu.itlb", "'nothere'");
+    /* Hand-built structs. */
+    assert_int_equal(mmusim_config_preset(&c, "cortex-a53", NULL), 0);
+    c.tlbs[0].p.page_sizes = 1u << 5;
+    validate_fails(&c, "tlbs.itlb.sizes", NULL);
+    assert_int_equal(mmusim_config_preset(&c, "cortex-a53", NULL), 0);
+    c.tlbs[1].p.seed = 9;
+    validate_fails(&c, "seed", "tlbs.dtlb");
+    assert_int_equal(mmusim_config_preset(&c, "cortex-a53", NULL), 0);
+    c.tlbs[1].p.asid_bits = 12;
+    validate_fails(&c, "tlbs.dtlb.asid_bits", NULL);
+    assert_int_equal(mmusim_config_preset(&c, "cortex-a53", NULL), 0);
+    c.ntlbs = MMUSIM_MAX_TLBS + 1;
+    validate_fails(&c, "tlbs", NULL);
+}
+
+static void test_tlb_yaml(void **state)
+{
+    (void)state;
+    mmusim_config c;
+    init(&c);
+    load_ok(&c, "mmu: true\n"
+                "cpu: {itlb: micro, dtlb: micro}\n"
+                "tlbs:\n"
+                "  micro: {entries: 8, next: main}\n"
+                "  main:\n"
+                "    entries: 256\n"
+                "    ways: 4\n"
+                "    sizes: 4K,2M,1G\n"
+                "    asid_bits: 16\n"
+                "  w: {kind: walk, entries: 16, sizes: '2M,1G'}\n"
+                "tlbs.main.next: w\n");
+    validate_ok(&c);
+    get_is(&c, "tlbs.main.sizes", "4K,2M,1G");
+    get_is(&c, "tlbs.w.sizes", "2M,1G");
+    assert_roundtrip(&c);
+    /* A preset's TLBs removed, reordered and re-created. */
+    assert_int_equal(mmusim_config_preset(&c, "cortex-a53", NULL), 0);
+    set_ok(&c, "tlbs.itlb", "none");
+    set_ok(&c, "tlbs.itlb.entries", "16");
+    set_ok(&c, "tlbs.ipa", "none");
+    set_ok(&c, "caches.l2", "none");
+    set_ok(&c, "caches.l1i.next", "memory");
+    set_ok(&c, "caches.l1d.next", "memory");
+    validate_ok(&c);
+    assert_roundtrip(&c);
+    char *text = yaml_of(&c, 0, NULL);
+    contains(text, "\ntlbs.itlb: none");
+    contains(text, "\ntlbs.ipa: none");
+    contains(text, "\ntlbs:\n  dtlb:\n    entries: 10\n");
+    free(text);
+    /* Every cache and TLB removed from a preset. */
+    set_ok(&c, "caches.l1i", "none");
+    set_ok(&c, "caches.l1d", "none");
+    set_ok(&c, "cpu.icache", "memory");
+    set_ok(&c, "cpu.dcache", "memory");
+    for (const char *const *t = (const char *const[]){"itlb", "dtlb", "main", "walkc", NULL}; *t;
+         t++) {
+        char key[32];
+        snprintf(key, sizeof key, "tlbs.%s", *t);
+        set_ok(&c, key, "none");
+    }
+    set_ok(&c, "cpu.itlb", "none");
+    set_ok(&c, "cpu.dtlb", "none");
+    validate_ok(&c);
+    assert_roundtrip(&c);
 }
 
 /* ---- validation --------------------------------------------------------- */
@@ -1031,7 +1282,7 @@ static void test_foreach_order_is_yaml_order(void **state)
         assert_int_equal(mmusim_config_foreach(&c, collect, a), 0);
         char *text = yaml_of(&c, 0, NULL);
         yaml_leaf_keys(text, b);
-        assert_int_equal(a->n, 5 + 10 * (int)c.hier.ncaches);
+        assert_int_equal(a->n, 7 + 10 * (int)c.hier.ncaches + 10 * (int)c.ntlbs);
         assert_int_equal(a->n, b->n);
         for (int i = 0; i < a->n; i++) {
             assert_string_equal(a->keys[i], b->keys[i]);
@@ -1042,6 +1293,10 @@ static void test_foreach_order_is_yaml_order(void **state)
         assert_string_equal(a->keys[2], "writeback_at_end");
         assert_string_equal(a->keys[3], "cpu.icache");
         assert_string_equal(a->keys[4], "cpu.dcache");
+        assert_string_equal(a->keys[5], "cpu.itlb");
+        assert_string_equal(a->keys[6], "cpu.dtlb");
+        if (c.ntlbs)
+            assert_string_equal(a->keys[a->n - 10], "tlbs.main.entries");
         free(text);
         free(a);
         free(b);
@@ -1094,7 +1349,7 @@ static void test_keydocs_table(void **state)
         for (int m = 0; m < n; m++)
             assert_string_not_equal(k[n].pattern, k[m].pattern);
     }
-    assert_int_equal(n, 17);
+    assert_int_equal(n, 30);
     /* Set `MMUSIM_DUMP_KEYDOCS=1` to print the rows of docs/config.md. */
     if (getenv("MMUSIM_DUMP_KEYDOCS")) {
         char row[1600];
@@ -1148,6 +1403,10 @@ int main(void)
         cmocka_unit_test(test_new_cache_gets_documented_defaults),
         cmocka_unit_test(test_remove_with_none),
         cmocka_unit_test(test_too_many_caches),
+        cmocka_unit_test(test_preset_tlbs),
+        cmocka_unit_test(test_tlb_keys),
+        cmocka_unit_test(test_validate_tlbs),
+        cmocka_unit_test(test_tlb_yaml),
         cmocka_unit_test(test_validate_geometry),
         cmocka_unit_test(test_validate_links),
         cmocka_unit_test(test_validate_inclusion),
