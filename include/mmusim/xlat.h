@@ -88,6 +88,9 @@ typedef struct mmusim_xlat_read {
     uint8_t stage;   /* 1 or 2 */
     uint8_t level;   /* 1, 2 (short) or 0..3 (long) */
     uint8_t bytes;   /* 4 or 8 */
+    uint64_t ia;     /* the input address this stage was translating: the (modified) VA for
+                      * stage 1, the IPA for stage 2 (groups the stage-2 reads of a nested
+                      * walk by the IPA they translate) */
 } mmusim_xlat_read;
 
 /* A 4-level by 4-level nested walk reads up to 24 descriptors. */

@@ -279,7 +279,7 @@ static int walk_stage(lwalk *c, const lstage *g, uint64_t ia, leaf *o)
                 return 1;
             pa = l2.oa;
         }
-        if (mmusim__xlat_desc_read(c->w, g->stage, level, pa, 8, &d))
+        if (mmusim__xlat_desc_read(c->w, g->stage, level, ia, pa, 8, &d))
             return lfault(c, MMUSIM_FAULT_EXTERNAL, g->stage, level);
         if (!(d & 1))
             return lfault(c, MMUSIM_FAULT_TRANSLATION, g->stage, level);

@@ -136,7 +136,7 @@ int mmusim__walk_v5(mmusim__walk *w)
     } else {
         l1a = (r->ttbr0 & 0xffffc000u) | ((uint64_t)(mva >> 20) << 2);
     }
-    if (mmusim__xlat_desc_read(w, 1, 1, l1a, 4, &d1))
+    if (mmusim__xlat_desc_read(w, 1, 1, mva, l1a, 4, &d1))
         return mmusim__xlat_fault(w, MMUSIM_FAULT_EXTERNAL, 1, 1, 0, fsr(w, MMUSIM__FS_EXT_L1, 0), mva);
     const unsigned type = d1 & 3, domain = (d1 >> 5) & 0xf;
     if (type == 0)
@@ -158,7 +158,7 @@ int mmusim__walk_v5(mmusim__walk *w)
         uint64_t l2a = type == 1 ? (d1 & 0xfffffc00u) | ((uint64_t)((mva >> 12) & 0xff) << 2)
                                  : (d1 & 0xfffff000u) | ((uint64_t)((mva >> 10) & 0x3ff) << 2);
         uint64_t d2;
-        if (mmusim__xlat_desc_read(w, 1, 2, l2a, 4, &d2))
+        if (mmusim__xlat_desc_read(w, 1, 2, mva, l2a, 4, &d2))
             return mmusim__xlat_fault(w, MMUSIM_FAULT_EXTERNAL, 1, 2, domain,
                                       fsr(w, MMUSIM__FS_EXT_L2, domain), mva);
         switch (d2 & 3) {

@@ -140,7 +140,7 @@ int mmusim__walk_v7(mmusim__walk *w)
     uint64_t l1a = mmusim__short_l1_addr(w, mva), d1;
     if (l1a == UINT64_MAX)
         return 1;
-    if (mmusim__xlat_desc_read(w, 1, 1, l1a, 4, &d1))
+    if (mmusim__xlat_desc_read(w, 1, 1, mva, l1a, 4, &d1))
         return mmusim__xlat_fault(w, MMUSIM_FAULT_EXTERNAL, 1, 1, 0, fsr(w, MMUSIM__FS_EXT_L1, 0), mva);
     const unsigned type = d1 & 3;
     unsigned domain = (d1 >> 5) & 0xf;
@@ -170,7 +170,7 @@ int mmusim__walk_v7(mmusim__walk *w)
         level = 2;
         pxn = (d1 >> 2) & 1;
         uint64_t l2a = (d1 & 0xfffffc00u) | (uint64_t)((mva >> 12) & 0xff) << 2, d2;
-        if (mmusim__xlat_desc_read(w, 1, 2, l2a, 4, &d2))
+        if (mmusim__xlat_desc_read(w, 1, 2, mva, l2a, 4, &d2))
             return mmusim__xlat_fault(w, MMUSIM_FAULT_EXTERNAL, 1, 2, domain, fsr(w, MMUSIM__FS_EXT_L2, domain),
                                       mva);
         if ((d2 & 3) == 0)

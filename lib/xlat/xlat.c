@@ -99,7 +99,7 @@ int mmusim__xlat_fault(mmusim__walk *w, int type, unsigned stage, unsigned level
     return 1;
 }
 
-int mmusim__xlat_desc_read(mmusim__walk *w, unsigned stage, unsigned level, uint64_t pa,
+int mmusim__xlat_desc_read(mmusim__walk *w, unsigned stage, unsigned level, uint64_t ia, uint64_t pa,
                            unsigned bytes, uint64_t *value)
 {
     mmusim_xlat_result *res = w->out_res;
@@ -112,6 +112,7 @@ int mmusim__xlat_desc_read(mmusim__walk *w, unsigned stage, unsigned level, uint
         r->stage = (uint8_t)stage;
         r->level = (uint8_t)level;
         r->bytes = (uint8_t)bytes;
+        r->ia = ia;
     }
     *value = v;
     return bad ? 1 : 0;

@@ -21,11 +21,12 @@ typedef struct mmusim__walk {
 } mmusim__walk;
 
 /*
- * Reads one descriptor of `bytes` (4 or 8) at `pa` for `stage`/`level`
+ * Reads one descriptor of `bytes` (4 or 8) at `pa` for `stage`/`level`,
+ * translating input address `ia`,
  * and records it. Returns 0, or 1 after recording an external abort on
  * the walk in out_fault (the caller then stops the walk).
  */
-int mmusim__xlat_desc_read(mmusim__walk *w, unsigned stage, unsigned level, uint64_t pa,
+int mmusim__xlat_desc_read(mmusim__walk *w, unsigned stage, unsigned level, uint64_t ia, uint64_t pa,
                            unsigned bytes, uint64_t *value);
 
 /*
