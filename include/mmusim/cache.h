@@ -10,7 +10,10 @@
 extern "C" {
 #endif
 
-#define MMUSIM_MAX_CACHES 8
+#define MMUSIM_MAX_CACHES 8 /* caches a configuration may name */
+/* caches a hierarchy may hold: a multi-core machine replicates each core's
+ * private caches (lib/cpu) */
+#define MMUSIM_HIER_MAX_CACHES 32
 #define MMUSIM_CACHE_NAME_MAX 16
 
 /* Replacement policies. */
@@ -56,6 +59,8 @@ typedef struct mmusim_cache_params {
     uint8_t indexing;                 /* enum mmusim_indexing */
     uint8_t classify_3c;              /* 1: count compulsory/capacity/conflict */
     char next[MMUSIM_CACHE_NAME_MAX]; /* next level's name, or "memory" */
+    uint32_t latency;                 /* load-to-use cycles of a hit here: used by the timing
+                                       * model (lib/cpu), ignored by the cache model */
 } mmusim_cache_params;
 
 /* Access types as the caches see them (a MODIFY arrives as READ + WRITE). */
@@ -106,7 +111,7 @@ typedef struct mmusim_mem_stats {
 typedef struct mmusim_hier mmusim_hier;
 
 typedef struct mmusim_hier_params {
-    mmusim_cache_params caches[MMUSIM_MAX_CACHES];
+    mmusim_cache_params caches[MMUSIM_HIER_MAX_CACHES];
     unsigned ncaches;
     char ientry[MMUSIM_CACHE_NAME_MAX]; /* cache that takes ifetches, or "memory" */
     char dentry[MMUSIM_CACHE_NAME_MAX]; /* cache that takes data accesses, or "memory" */

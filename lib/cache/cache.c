@@ -44,6 +44,7 @@
 #include <string.h>
 
 #include "blockset.h"
+#include "cache/cache_internal.h"
 #include "core/internal.h"
 #include "mmusim/cache.h"
 
@@ -73,14 +74,14 @@ typedef struct cache {
     mmusim__blockset seen;
     mmusim__falru fa;
     /* caches whose misses come here, transitively (for back-invalidation) */
-    uint8_t above[MMUSIM_MAX_CACHES];
+    uint8_t above[MMUSIM_HIER_MAX_CACHES];
     uint8_t has_above;
     uint8_t excl;     /* exclusive with something above it */
     mmusim_cache_stats st;
 } cache;
 
 struct mmusim_hier {
-    cache c[MMUSIM_MAX_CACHES];
+    cache c[MMUSIM_HIER_MAX_CACHES];
     unsigned n;
     int ientry, dentry;
     mmusim_rng rng;
@@ -215,9 +216,9 @@ static int cache_init(cache *c, const mmusim_cache_params *p)
 int mmusim_hier_new(mmusim_hier **out, const mmusim_hier_params *p, mmusim_diag *d)
 {
     *out = NULL;
-    if (p->ncaches > MMUSIM_MAX_CACHES)
+    if (p->ncaches > MMUSIM_HIER_MAX_CACHES)
         return mmusim_diag_set(d, -MMUSIM_E_CONFIG, "too many caches (%u, at most %d)", p->ncaches,
-                               MMUSIM_MAX_CACHES);
+                               MMUSIM_HIER_MAX_CACHES);
     for (unsigned i = 0; i < p->ncaches; i++) {
         int rc = mmusim_cache_params_check(&p->caches[i], d);
         if (rc)
@@ -227,7 +228,7 @@ int mmusim_hier_new(mmusim_hier **out, const mmusim_hier_params *p, mmusim_diag 
                 return mmusim_diag_set(d, -MMUSIM_E_CONFIG, "caches.%s: defined twice",
                                        p->caches[i].name);
     }
-    int nexts[MMUSIM_MAX_CACHES];
+    int nexts[MMUSIM_HIER_MAX_CACHES];
     for (unsigned i = 0; i < p->ncaches; i++) {
         nexts[i] = find_name(p, p->caches[i].next);
         if (nexts[i] == -2)
@@ -761,6 +762,80 @@ size_t mmusim_hier_run(mmusim_hier *h, const mmusim_rec *recs, size_t n)
 }
 
 /* ------------------------------------------------------------------ */
+/* the core's access path (cache_internal.h) */
+
+static inline uint64_t fetch_misses(const cache *c, unsigned t)
+{
+    return c->st.miss[t == MMUSIM_A_IFETCH ? MMUSIM_A_IFETCH : MMUSIM_A_READ];
+}
+
+int mmusim__hier_access(mmusim_hier *h, int entry, unsigned t, uint64_t va, uint64_t pa,
+                        uint32_t size, uint64_t *wb)
+{
+    if (wb)
+        *wb = 0;
+    if (t > MMUSIM_A_WRITE)
+        return MEMORY;
+    if (size == 0)
+        size = 1;
+    if (entry == MEMORY) {
+        send(h, MEMORY, t, va, pa, size);
+        return MEMORY;
+    }
+    cache *c = &h->c[entry];
+    if (quick_hit(c, t, va, pa, size))
+        return entry;
+    /*
+     * The general path, rarer: note the demand misses of the entry level
+     * and the fetch misses of each level below it, do the access, and
+     * find the first level whose count did not move. Victim write-backs
+     * are WRITEs, so they do not disturb the fetch counts.
+     */
+    int path[MMUSIM_HIER_MAX_CACHES];
+    uint64_t before[MMUSIM_HIER_MAX_CACHES], acc[MMUSIM_HIER_MAX_CACHES];
+    const unsigned ft = t == MMUSIM_A_IFETCH ? MMUSIM_A_IFETCH : MMUSIM_A_READ;
+    unsigned np = 0;
+    for (int k = entry; k != MEMORY && np < MMUSIM_HIER_MAX_CACHES; k = h->c[k].next) {
+        path[np] = k;
+        acc[np] = h->c[k].st.access[ft];
+        before[np++] = k == entry ? h->c[k].st.miss[t] : fetch_misses(&h->c[k], t);
+    }
+    uint64_t wb0 = 0;
+    if (wb)
+        for (unsigned i = 0; i < h->n; i++)
+            wb0 += h->c[i].st.writebacks;
+    const uint64_t thru0 = c->st.writethroughs, mem0 = h->mem.access[ft];
+    send(h, entry, t, va, pa, size);
+    if (wb) {
+        uint64_t wb1 = 0;
+        for (unsigned i = 0; i < h->n; i++)
+            wb1 += h->c[i].st.writebacks;
+        *wb = wb1 - wb0;
+    }
+    if (c->st.miss[t] == before[0])
+        return entry;
+    if (t == MMUSIM_A_WRITE && c->st.writethroughs != thru0 &&
+        (c->p.alloc == MMUSIM_ALLOC_NONE || c->p.write == MMUSIM_WRITE_THROUGH))
+        return entry; /* buffered */
+    /* A level no fetch reached (a write of a whole line needs none) means
+     * the level above it served the access. */
+    for (unsigned i = 1; i < np; i++) {
+        if (h->c[path[i]].st.access[ft] == acc[i])
+            return path[i - 1];
+        if (fetch_misses(&h->c[path[i]], t) == before[i])
+            return path[i];
+    }
+    return h->mem.access[ft] == mem0 ? path[np - 1] : MEMORY;
+}
+
+int mmusim__hier_ientry(const mmusim_hier *h) { return h->ientry; }
+int mmusim__hier_dentry(const mmusim_hier *h) { return h->dentry; }
+int mmusim__hier_next(const mmusim_hier *h, int idx)
+{
+    return idx >= 0 && (unsigned)idx < h->n ? h->c[idx].next : MEMORY;
+}
+
+/* ------------------------------------------------------------------ */
 /* maintenance */
 
 /* Writes dirty line l back to the next level; it stays valid, now clean. */
@@ -913,7 +988,7 @@ static int writeback_level(mmusim_hier *h, int ci, mmusim_cmo_result *r)
 int mmusim_hier_writeback_all(mmusim_hier *h, mmusim_cmo_result *res)
 {
     mmusim_cmo_result r = {0, 0};
-    uint8_t done[MMUSIM_MAX_CACHES] = {0};
+    uint8_t done[MMUSIM_HIER_MAX_CACHES] = {0};
     int rc = 0;
     for (int ci = h->dentry; ci != MEMORY && !rc; ci = h->c[ci].next) {
         rc = writeback_level(h, ci, &r);
@@ -932,8 +1007,8 @@ int mmusim_hier_cmo_event(mmusim_hier *h, int op, uint64_t va, uint64_t pa, uint
                           mmusim_cmo_result *res)
 {
     mmusim_cmo_result total = {0, 0}, r;
-    uint8_t done[MMUSIM_MAX_CACHES] = {0};
-    int order[2 * MMUSIM_MAX_CACHES], n = 0;
+    uint8_t done[MMUSIM_HIER_MAX_CACHES] = {0};
+    int order[2 * MMUSIM_HIER_MAX_CACHES], n = 0;
     /* the data path first, top down, so cleaned data flows down the levels
      * that are cleaned after it; then what only the instruction path reaches */
     for (int ci = h->dentry; ci != MEMORY; ci = h->c[ci].next)
