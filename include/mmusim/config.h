@@ -18,12 +18,52 @@ extern "C" {
  * parsing, validation, `mmusim config show` and docs/config.md.
  */
 #define MMUSIM_MAX_TLBS 8
+#define MMUSIM_MAX_CORES 8
 
 /* One TLB of the configuration: keys "tlbs.<name>.*". */
 typedef struct mmusim_config_tlb {
     mmusim_tlb_params p;            /* p.name is the name; p.seed always equals the config's seed */
     char next[MMUSIM_TLB_NAME_MAX]; /* key "tlbs.<name>.next": the next level's name, or "walk" */
+    uint32_t latency;               /* key "tlbs.<name>.latency": cycles a lookup that hits
+                                     * here adds (0 for a micro-TLB hidden by the pipeline) */
 } mmusim_config_tlb;
+
+/*
+ * The core with translation on (keys "cpu.*"; used only when mmu is true).
+ * See include/mmusim/cpu.h for what each does.
+ */
+typedef struct mmusim_config_cpu {
+    uint8_t format;      /* "cpu.format": enum mmusim_xlat_format */
+    uint8_t cores;       /* "cpu.cores": 1..MMUSIM_MAX_CORES */
+    uint8_t granule_lg2; /* "cpu.granule": 12, 14, 16 (long formats) */
+    uint8_t va_bits;     /* "cpu.va_bits": aarch64 input size, 25..48 */
+    uint8_t page_lg2;    /* "cpu.page": size the first-touch mapper maps, log2 */
+    uint8_t stage2;      /* "cpu.stage2": translate through stage 2 as well (long formats) */
+    uint8_t fold;        /* "cpu.fold": fold 64-bit trace addresses into a 32-bit layout */
+    char walk_from[MMUSIM_CACHE_NAME_MAX]; /* "cpu.walk_from": cache walk reads enter, or
+                                            * "memory" */
+} mmusim_config_cpu;
+
+/*
+ * Costs of the timing model, in core cycles (keys "timing.*"). Cache and
+ * TLB latencies are per level ("caches.<name>.latency",
+ * "tlbs.<name>.latency"). docs/timing.md gives the formula.
+ */
+typedef struct mmusim_config_timing {
+    uint32_t cpi_milli;  /* "timing.cpi": base cycles per instruction, in thousandths */
+    uint32_t memory;     /* "timing.memory": load-to-use latency of an access memory serves */
+    uint32_t writeback;  /* "timing.writeback": stall per dirty line written back */
+    uint32_t walk;       /* "timing.walk": fixed cost of a table walk besides its reads */
+    uint32_t fault;      /* "timing.fault": exception entry and return of a fault */
+    uint32_t map;        /* "timing.map": handler work per page the first-touch mapper maps */
+    uint32_t tlbi;       /* "timing.tlbi": per TLB maintenance operation */
+    uint32_t tlbi_entry; /* "timing.tlbi_entry": per TLB entry it removes */
+    uint32_t cmo;        /* "timing.cmo": per cache maintenance operation */
+    uint32_t cmo_line;   /* "timing.cmo_line": per valid line it touches */
+    uint32_t cmo_dirty;  /* "timing.cmo_dirty": per dirty line it writes back, extra */
+    uint32_t barrier;    /* "timing.barrier": per DSB + ISB after maintenance */
+    uint32_t broadcast;  /* "timing.broadcast": per other core a broadcast operation reaches */
+} mmusim_config_timing;
 
 typedef struct mmusim_config {
     char preset[32];          /* the preset the layers started from */
@@ -37,6 +77,8 @@ typedef struct mmusim_config {
     unsigned ntlbs;
     char itlb[MMUSIM_TLB_NAME_MAX]; /* key "cpu.itlb": TLB that takes ifetches, or "none" */
     char dtlb[MMUSIM_TLB_NAME_MAX]; /* key "cpu.dtlb": TLB that takes data accesses, or "none" */
+    mmusim_config_cpu cpu;          /* keys "cpu.*" (besides the four above) */
+    mmusim_config_timing timing;    /* keys "timing.*" */
 } mmusim_config;
 
 /* The default preset ("default"). */

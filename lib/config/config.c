@@ -33,6 +33,7 @@
 
 #include "config/config_internal.h"
 #include "core/internal.h"
+#include "mmusim/xlat.h"
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -54,6 +55,13 @@ static const char *const walk_word[] = {"walk", NULL};
 #define TLB_LG2_MIN 10 /* page sizes 1K .. 256T, as mmusim_tlb_params */
 #define TLB_LG2_MAX 48
 
+#define PAGE_LG2_MIN 10 /* cpu.page: 1K .. 1G */
+#define PAGE_LG2_MAX 30
+#define MAX_LATENCY 100000u  /* caches.<name>.latency, tlbs.<name>.latency */
+#define MAX_CYCLES 1000000u  /* timing.* */
+#define MAX_CPI_MILLI 1000000u /* timing.cpi = 1000 */
+#define CYCLES_SYNTAX "cycles (0 to 1000000)"
+
 /*
  * X(scope, key, kind, field, names, syntax, default, help)
  *   scope G: key is the whole key, field a member of mmusim_config;
@@ -73,8 +81,9 @@ static const char *const walk_word[] = {"walk", NULL};
       "Seed of the pseudo-random generator (random replacement). The same inputs and seed "    \
       "give the same results, bit for bit.")                                                   \
     X(G, "mmu", BOOL, mmu, NULL, "true | false", "false",                                      \
-      "Translate trace addresses through the MMU. false: addresses are physical. "             \
-      "(true is accepted and stored; this version of mmusim run rejects it.)")                 \
+      "Translate trace addresses through the MMU: the core of cpu.format with the TLBs, "      \
+      "walks, first-touch mapping and the timing model. false: addresses are physical and "   \
+      "only the caches are simulated (no cycles).")                                            \
     X(G, "writeback_at_end", BOOL, writeback_at_end, NULL, "true | false", "true",             \
       "When the run ends, write back every dirty line, level by level from cpu.dcache down, "  \
       "as Dinero IV does; those writes count as demand writes at the lower levels. false "     \
@@ -115,12 +124,39 @@ static const char *const walk_word[] = {"walk", NULL};
       "Classify misses as compulsory, capacity or conflict (3C, as Dinero IV).")               \
     X(C, "next", NAME, next, NULL, "cache name | memory", "memory",                            \
       "Where misses and write-backs go: another cache or memory. No cycles.")                \
+    X(C, "latency", LATENCY, latency, NULL, "cycles (0 to 100000)", "1",                       \
+      "Load-to-use latency of a hit in this cache. A demand access served at this level "      \
+      "stalls latency(level) - latency(entry level) cycles (a hit in the L1 is in the base "   \
+      "CPI); a walk read pays it in full.")                                                    \
     X(G, "cpu.itlb", TNAME, itlb, none_word, "TLB name | none", "none",                       \
       "The TLB that takes instruction fetches (a TLB of kind tlb), or none. TLBs are used "    \
       "only with mmu = true: mmusim run ignores them while mmu is false.")                    \
     X(G, "cpu.dtlb", TNAME, dtlb, none_word, "TLB name | none", "none",                       \
       "The TLB that takes data reads and writes (the same name as cpu.itlb for a unified "     \
       "TLB), or none.")                                                                        \
+    X(G, "cpu.format", XFMT, cpu.format, NULL, "armv5 | armv6 | armv7 | armv7-lpae | aarch64", \
+      "armv7", "Translation format of the core with mmu = true (ARMv4 parts use armv5).")     \
+    X(G, "cpu.cores", CORES, cpu.cores, NULL, "integer (1 to " STR(MMUSIM_MAX_CORES) ")", "1", \
+      "Cores: each has private TLBs and the private caches cpu.icache and cpu.dcache; the "    \
+      "other caches are shared.")                                                              \
+    X(G, "cpu.granule", GRANULE, cpu.granule_lg2, NULL, "4K | 16K | 64K", "4K",                \
+      "Translation granule of the long formats (armv7-lpae has only 4K); the short formats "   \
+      "ignore it.")                                                                            \
+    X(G, "cpu.va_bits", VABITS, cpu.va_bits, NULL, "integer (25 to 48)", "48",                 \
+      "aarch64: the input address size of TTBR0 (T0SZ = 64 - va_bits). The other formats "    \
+      "ignore it.")                                                                            \
+    X(G, "cpu.page", PAGE, cpu.page_lg2, NULL, "bytes, a power of two from 1K to 1G", "4K",    \
+      "The size of the pages the first-touch mapper maps on a translation fault. Whether the " \
+      "format has pages of that size is checked when the machine is built.")                  \
+    X(G, "cpu.stage2", BOOL, cpu.stage2, NULL, "true | false", "false",                        \
+      "Translate through stage 2 as well (long formats); the first-touch mapper builds the "   \
+      "stage-2 table too.")                                                                    \
+    X(G, "cpu.fold", BOOL, cpu.fold, NULL, "true | false", "true",                             \
+      "32-bit formats: fold trace addresses above 4 GiB into a 32-bit layout; false makes "    \
+      "such an address an error.")                                                             \
+    X(G, "cpu.walk_from", NAME, cpu.walk_from, NULL, "cache name | memory", "memory",          \
+      "Where the descriptor reads of table walks enter the hierarchy: a cache, or memory "     \
+      "(ARMv5 walks read memory, not the L1 D-cache).")                                        \
     X(S, "", REMOVE, p.name, NULL, "none", "",                                                 \
       "none removes the TLB. Setting any key of a TLB that does not exist creates it with "    \
       "the defaults below. Names: 1 to 15 of a-z, 0-9 and _, not none or walk; at most "       \
@@ -152,7 +188,36 @@ static const char *const walk_word[] = {"walk", NULL};
       "With stage 2: true holds combined stage 1+2 entries (VA -> PA), false stage-1 entries " \
       "(VA -> IPA, stage 2 from the IPA cache).")                                              \
     X(T, "next", TNAME, next, walk_word, "TLB name | walk", "walk",                            \
-      "Where misses go: the next TLB level, or walk (the table walk). No cycles.")
+      "Where misses go: the next TLB level, or walk (the table walk). No cycles.")            \
+    X(T, "latency", LATENCY, latency, NULL, "cycles (0 to 100000)", "0",                       \
+      "Cycles a lookup that hits in this TLB adds (0 for a micro-TLB).")                       \
+    X(G, "timing.cpi", CPI, timing.cpi_milli, NULL,                                            \
+      "decimal, 0.001 to 1000, at most 3 decimals: 1, 1.25", "1.0",                            \
+      "Base cycles per instruction, stalls excluded (a hit in the L1 caches is in it).")       \
+    X(G, "timing.memory", CYCLES, timing.memory, NULL, CYCLES_SYNTAX, "100",                   \
+      "Load-to-use latency of an access that memory serves.")                                  \
+    X(G, "timing.writeback", CYCLES, timing.writeback, NULL, CYCLES_SYNTAX, "0",               \
+      "Stall per dirty line written back on eviction.")                                        \
+    X(G, "timing.walk", CYCLES, timing.walk, NULL, CYCLES_SYNTAX, "0",                         \
+      "Fixed cost of a table walk besides its descriptor reads.")                              \
+    X(G, "timing.fault", CYCLES, timing.fault, NULL, CYCLES_SYNTAX, "0",                       \
+      "Exception entry and return of a fault.")                                                \
+    X(G, "timing.map", CYCLES, timing.map, NULL, CYCLES_SYNTAX, "0",                           \
+      "Handler work per page the first-touch mapper maps.")                                    \
+    X(G, "timing.tlbi", CYCLES, timing.tlbi, NULL, CYCLES_SYNTAX, "0",                         \
+      "Cost of each TLB maintenance operation.")                                               \
+    X(G, "timing.tlbi_entry", CYCLES, timing.tlbi_entry, NULL, CYCLES_SYNTAX, "0",             \
+      "Cost of each TLB entry a maintenance operation removes.")                               \
+    X(G, "timing.cmo", CYCLES, timing.cmo, NULL, CYCLES_SYNTAX, "0",                           \
+      "Cost of each cache maintenance operation.")                                             \
+    X(G, "timing.cmo_line", CYCLES, timing.cmo_line, NULL, CYCLES_SYNTAX, "0",                 \
+      "Cost of each valid line a cache maintenance operation touches.")                        \
+    X(G, "timing.cmo_dirty", CYCLES, timing.cmo_dirty, NULL, CYCLES_SYNTAX, "0",               \
+      "Extra cost of each dirty line a cache maintenance operation writes back.")              \
+    X(G, "timing.barrier", CYCLES, timing.barrier, NULL, CYCLES_SYNTAX, "0",                   \
+      "Cost of each DSB + ISB after maintenance.")                                             \
+    X(G, "timing.broadcast", CYCLES, timing.broadcast, NULL, CYCLES_SYNTAX, "0",               \
+      "Cost per other core an inner-shareable (broadcast) operation reaches.")
 
 #define SCOPE_G MMUSIM__OPT_GLOBAL
 #define SCOPE_C MMUSIM__OPT_CACHE
@@ -181,6 +246,7 @@ static const mmusim_config_keydoc docs[] = {CONFIG_KEYS(DOC_ROW){NULL, NULL, NUL
 #define NOPTS (sizeof opts / sizeof opts[0])
 
 _Static_assert(sizeof docs / sizeof docs[0] == NOPTS + 1, "one doc row per option row");
+_Static_assert(sizeof(mmusim_config) <= 0xffff, "field offsets fit mmusim__opt.off");
 
 const mmusim__opt *mmusim__config_opts(size_t *n)
 {
@@ -326,6 +392,112 @@ static int parse_psizes(const char *s, uint64_t *out)
     return 0;
 }
 
+/* log2 of a power of two. */
+static uint64_t lg2_of(uint64_t v)
+{
+    uint64_t n = 0;
+    while (v > 1) {
+        v >>= 1;
+        n++;
+    }
+    return n;
+}
+
+/* The range of the integer kinds that have one (decimal only). */
+static int int_range(unsigned kind, uint64_t *lo, uint64_t *hi)
+{
+    switch (kind) {
+    case MMUSIM__K_CORES:
+        *lo = 1, *hi = MMUSIM_MAX_CORES;
+        return 1;
+    case MMUSIM__K_VABITS:
+        *lo = 25, *hi = 48;
+        return 1;
+    case MMUSIM__K_LATENCY:
+        *lo = 0, *hi = MAX_LATENCY;
+        return 1;
+    case MMUSIM__K_CYCLES:
+        *lo = 0, *hi = MAX_CYCLES;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Decimal digits only, at most 7 of them (every range above fits). */
+static int parse_dec(const char *s, uint64_t *out)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 7)
+        return -1;
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (uint64_t)(s[i] - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+/* "1", "1.25", "0.001" -> thousandths (1000, 1250, 1); at most 3 decimals,
+ * digits on both sides of the point, no sign or exponent. */
+static int parse_milli(const char *s, uint64_t *out)
+{
+    const char *dot = strchr(s, '.');
+    size_t ni = dot ? (size_t)(dot - s) : strlen(s);
+    char ip[8];
+    if (ni == 0 || ni >= sizeof ip)
+        return -1;
+    memcpy(ip, s, ni);
+    ip[ni] = '\0';
+    uint64_t i, f = 0;
+    if (parse_dec(ip, &i))
+        return -1;
+    if (dot) {
+        size_t nf = strlen(dot + 1);
+        if (nf == 0 || nf > 3 || parse_dec(dot + 1, &f))
+            return -1;
+        for (; nf < 3; nf++)
+            f *= 10;
+    }
+    *out = i * 1000 + f;
+    return 0;
+}
+
+/* Thousandths as the shortest text parse_milli reads back: "1.0", "1.25". */
+static void format_milli(uint64_t u, char *buf, size_t len)
+{
+    char frac[4];
+    snprintf(frac, sizeof frac, "%03u", (unsigned)(u % 1000));
+    for (int k = 2; k > 0 && frac[k] == '0'; k--)
+        frac[k] = '\0';
+    snprintf(buf, len, "%" PRIu64 ".%s", u / 1000, frac);
+}
+
+/* 1 if `u`, a stored value of kind o->kind, is one the parser can produce
+ * (for the kinds whose range is not the whole field); validate uses it. */
+static int stored_value_ok(const mmusim__opt *o, uint64_t u)
+{
+    uint64_t lo, hi;
+    if (int_range(o->kind, &lo, &hi))
+        return u >= lo && u <= hi;
+    switch (o->kind) {
+    case MMUSIM__K_XFMT:
+        return u <= INT32_MAX && mmusim_xlat_format_name((int)u) != NULL;
+    case MMUSIM__K_GRANULE:
+        return u == 12 || u == 14 || u == 16;
+    case MMUSIM__K_PAGE:
+        return u >= PAGE_LG2_MIN && u <= PAGE_LG2_MAX;
+    case MMUSIM__K_CPI:
+        return u >= 1 && u <= MAX_CPI_MILLI;
+    case MMUSIM__K_BOOL:
+        return u <= 1;
+    default:
+        return 1;
+    }
+}
+
 /* "caches.l1d.size: not a size: '33X' (expected bytes: 512, 32K, 1M (up to 1T))" */
 static int bad_value(mmusim_diag *d, const char *key, const char *what, const char *text,
                      const char *syntax)
@@ -401,6 +573,46 @@ static int parse_value(const mmusim__opt *o, const mmusim_config_keydoc *doc, co
         if (parse_psizes(s, &v->u))
             return bad_value(d, key, "not a list of page sizes", s, doc->syntax);
         return 0;
+    case MMUSIM__K_XFMT:
+        for (int f = 1; mmusim_xlat_format_name(f); f++) {
+            if (strcasecmp(s, mmusim_xlat_format_name(f)) == 0) {
+                v->u = (uint64_t)f;
+                return 0;
+            }
+        }
+        return bad_value(d, key, "unknown translation format", s, doc->syntax);
+    case MMUSIM__K_GRANULE:
+        if (mmusim_parse_size(s, &v->u) ||
+            (v->u != 4096 && v->u != 16384 && v->u != 65536))
+            return bad_value(d, key, "not a granule", s, doc->syntax);
+        v->u = lg2_of(v->u);
+        return 0;
+    case MMUSIM__K_PAGE:
+        if (mmusim_parse_size(s, &v->u))
+            return bad_value(d, key, "not a size", s, doc->syntax);
+        if (!mmusim__is_pow2(v->u) || v->u < (1ull << PAGE_LG2_MIN) ||
+            v->u > (1ull << PAGE_LG2_MAX))
+            return bad_value(d, key, "not a power of two from 1K to 1G", s, doc->syntax);
+        v->u = lg2_of(v->u);
+        return 0;
+    case MMUSIM__K_CORES:
+    case MMUSIM__K_VABITS:
+    case MMUSIM__K_LATENCY:
+    case MMUSIM__K_CYCLES: {
+        uint64_t lo, hi;
+        int_range(o->kind, &lo, &hi);
+        if (parse_dec(s, &v->u))
+            return bad_value(d, key, "not a decimal integer", s, doc->syntax);
+        if (v->u < lo || v->u > hi)
+            return bad_value(d, key, "out of range", s, doc->syntax);
+        return 0;
+    }
+    case MMUSIM__K_CPI:
+        if (parse_milli(s, &v->u))
+            return bad_value(d, key, "not a decimal number", s, doc->syntax);
+        if (v->u < 1 || v->u > MAX_CPI_MILLI)
+            return bad_value(d, key, "out of range", s, doc->syntax);
+        return 0;
     default:
         return mmusim_diag_set(d, -MMUSIM_E_INVAL, "%s: not a value key", key);
     }
@@ -466,7 +678,31 @@ static void format_value(const void *base, const mmusim__opt *o, char *buf, size
     case MMUSIM__K_U64:
     case MMUSIM__K_COUNT:
     case MMUSIM__K_IDBITS:
+    case MMUSIM__K_CORES:
+    case MMUSIM__K_VABITS:
+    case MMUSIM__K_LATENCY:
+    case MMUSIM__K_CYCLES:
         snprintf(buf, len, "%" PRIu64, u);
+        break;
+    case MMUSIM__K_XFMT: {
+        /* An unknown format (a hand-built struct) prints as a number, which
+         * the parser rejects: validate reports it first. */
+        const char *name = u <= INT32_MAX ? mmusim_xlat_format_name((int)u) : NULL;
+        if (name)
+            snprintf(buf, len, "%s", name);
+        else
+            snprintf(buf, len, "%" PRIu64, u);
+        break;
+    }
+    case MMUSIM__K_GRANULE:
+    case MMUSIM__K_PAGE:
+        if (u < 64)
+            mmusim_format_size(1ull << u, buf, len);
+        else
+            snprintf(buf, len, "%" PRIu64, u);
+        break;
+    case MMUSIM__K_CPI:
+        format_milli(u, buf, len);
         break;
     case MMUSIM__K_PSIZES: {
         /* Sizes outside 1K..256T (a hand-built struct) are not printed: the
@@ -1090,6 +1326,41 @@ static int validate_tlbs(const mmusim_config *c, mmusim_diag *d)
     return 0;
 }
 
+/* Values of the kinds whose range is narrower than their field (a
+ * hand-built struct may hold anything): every key of c in foreach order. */
+static int validate_values(const mmusim_config *c, mmusim_diag *d)
+{
+    for (size_t i = 0; i < NOPTS; i++) {
+        const mmusim__opt *o = &opts[i];
+        if (o->kind == MMUSIM__K_PRESET || o->kind == MMUSIM__K_REMOVE ||
+            o->kind == MMUSIM__K_NAME || o->kind == MMUSIM__K_TNAME)
+            continue;
+        if (o->scope == MMUSIM__OPT_GLOBAL) {
+            uint64_t u = load_uint(c, o);
+            if (!stored_value_ok(o, u))
+                return mmusim_diag_set(d, -MMUSIM_E_CONFIG, "%s: invalid value %" PRIu64,
+                                       o->key, u);
+        } else if (o->scope == MMUSIM__OPT_CACHE) {
+            for (unsigned k = 0; k < c->hier.ncaches; k++) {
+                uint64_t u = load_uint(&c->hier.caches[k], o);
+                if (!stored_value_ok(o, u))
+                    return mmusim_diag_set(d, -MMUSIM_E_CONFIG,
+                                           "caches.%s.%s: invalid value %" PRIu64,
+                                           c->hier.caches[k].name, o->key, u);
+            }
+        } else {
+            for (unsigned k = 0; k < c->ntlbs; k++) {
+                uint64_t u = load_uint(&c->tlbs[k], o);
+                if (!stored_value_ok(o, u))
+                    return mmusim_diag_set(d, -MMUSIM_E_CONFIG,
+                                           "tlbs.%s.%s: invalid value %" PRIu64,
+                                           c->tlbs[k].p.name, o->key, u);
+            }
+        }
+    }
+    return 0;
+}
+
 int mmusim_config_validate(const mmusim_config *c, mmusim_diag *d)
 {
     if (!c)
@@ -1129,8 +1400,11 @@ int mmusim_config_validate(const mmusim_config *c, mmusim_diag *d)
         if ((rc = check_link(c, key, h->caches[i].next, d)))
             return rc;
     }
+    if (!terminated(c->cpu.walk_from, sizeof c->cpu.walk_from))
+        return mmusim_diag_set(d, -MMUSIM_E_CONFIG, "cpu.walk_from: bad name");
     if ((rc = check_link(c, "cpu.icache", h->ientry, d)) ||
-        (rc = check_link(c, "cpu.dcache", h->dentry, d)))
+        (rc = check_link(c, "cpu.dcache", h->dentry, d)) ||
+        (rc = check_link(c, "cpu.walk_from", c->cpu.walk_from, d)))
         return rc;
     /* No cycles: from any cache, memory is reached within n steps. A cache
      * still not there after n steps is on a cycle, or leads into one; n
@@ -1166,5 +1440,7 @@ int mmusim_config_validate(const mmusim_config *c, mmusim_diag *d)
                                    "has next: %s)",
                                    p->name, incl_names[p->inclusion], p->name);
     }
-    return validate_tlbs(c, d);
+    if ((rc = validate_tlbs(c, d)))
+        return rc;
+    return validate_values(c, d);
 }

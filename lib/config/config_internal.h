@@ -38,6 +38,14 @@ enum mmusim__opt_kind {
     MMUSIM__K_IDBITS,  /* 0, 8 or 16 (ASID and VMID widths) */
     MMUSIM__K_PSIZES,  /* list of page sizes "4K,64K,1M" -> mask, bit n = 2^n bytes */
     MMUSIM__K_TNAME,   /* a TLB name, or names[0] ("none", "walk") */
+    MMUSIM__K_XFMT,    /* a translation format name: enum mmusim_xlat_format */
+    MMUSIM__K_GRANULE, /* 4K, 16K or 64K -> log2 (12, 14, 16) */
+    MMUSIM__K_PAGE,    /* bytes, a power of two from 1K to 1G -> log2 */
+    MMUSIM__K_CORES,   /* decimal integer, 1 .. MMUSIM_MAX_CORES */
+    MMUSIM__K_VABITS,  /* decimal integer, 25 .. 48 */
+    MMUSIM__K_LATENCY, /* cycles, 0 .. 100000 (per cache or TLB level) */
+    MMUSIM__K_CYCLES,  /* cycles, 0 .. 1000000 (timing.*) */
+    MMUSIM__K_CPI,     /* decimal with up to 3 fractional digits, 0.001 .. 1000 -> thousandths */
 };
 
 typedef struct mmusim__opt {

@@ -5,10 +5,16 @@
  * A preset is a list of KEY=VALUE lines applied with mmusim_config_set to
  * the table defaults, so a preset cannot set anything a user could not, and
  * every preset goes through the same parser and checks (test_config.c
- * validates and round-trips each one). Caches and TLBs are preset in this
- * version; latencies will follow their components. The default, dinero
- * and empty presets have no TLBs (they are the cache-only Dinero IV
- * comparisons); mmusim run ignores TLBs while mmu is false.
+ * validates and round-trips each one). The part presets set the caches,
+ * the TLBs, the core (cpu.format, granule, va_bits, page, walk_from), the
+ * latency of every cache and TLB level and the timing.* costs. The default,
+ * dinero and empty presets have no TLBs and keep the table defaults of the
+ * core and the timing model (they are the cache-only Dinero IV
+ * comparisons); mmusim run ignores TLBs and timing while mmu is false.
+ *
+ * Latencies follow the timing model of include/mmusim/config.h: a cache's
+ * latency is its load-to-use latency; a TLB's is what a hit there adds (0
+ * for a micro TLB or a single TLB level, whose hit is in the pipeline).
  *
  * A new cache starts from the table defaults (32K, 4 ways, 64 B, lru,
  * write-back, write-allocate, PIPT, nine, no 3C, next memory); the lines
@@ -33,11 +39,45 @@
  *  [ARM]   the architecture (ARM ARM DDI 0406C, DDI 0487): page sizes of the
  *          translation formats, ASID and VMID widths; not a statement about
  *          the part, so marked "estimate" where the part might hold fewer sizes.
+ *  [7cpu]  7-cpu.com measurements: Cortex-A9 (Exynos 4210, 1.2 GHz): L1 4 cycles,
+ *          L2 4 + 19 = 23, RAM + 110 ns, L1 TLB miss + 7, main TLB miss + 7;
+ *          Cortex-A15 (Exynos 5250, 1.7 GHz): L1 4, L2 21, RAM 21 cycles + 110 ns,
+ *          L1 TLB miss 12, L2 TLB miss 30, page-directory cache miss + 20.
+ *  [A8-3]  Cortex-A8 TRM, ARM DDI 0344, 3.2.31/3.2.32 (TTBR0/1 note): "cannot
+ *          perform a translation table walk from L1 cache": walks read the L2.
+ *  [A9-6]  Cortex-A9 TRM DDI 0388I 6.3, [A15-5] Cortex-A15 TRM DDI 0438D 5.4,
+ *          [A7-5] Cortex-A7 TRM DDI 0464D 5.5: with Write-Back IRGN "an L1 data
+ *          cache lookup is performed" for translation table walks.
+ *  [S003]  seed 003 and REFERENCES.md: ARMv5/v6 table walks read memory, not the
+ *          L1 D-cache.
+ *  [LNX]   Linux arch/arm64/Kconfig: default ARM64_VA_BITS_39 if ARM64_4K_PAGES.
+ *
+ * Operating-system costs (OS_COSTS below, timing.fault, map, tlbi, tlbi_entry,
+ * cmo, cmo_line, cmo_dirty, barrier) are not in any source consulted: every
+ * one is an estimate, the same for every part, with its reason. timing.cpi is
+ * 1.0 for every part, an estimate: a trace carries no pipeline information, so
+ * a hit in the entry caches costs one cycle per instruction.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "config/config_internal.h"
+
+/* Estimates shared by the part presets (see above). */
+#define OS_COSTS                                                                           \
+    "timing.cpi=1.0",        /* estimate: one cycle per instruction (see above) */         \
+    "timing.fault=100",      /* estimate: pipeline flush, vector, register save and       \
+                              * exception return, ~100 cycles */                           \
+    "timing.map=1000",       /* estimate: a minor-fault handler that allocates and maps   \
+                              * one page, ~1 us at ~1 GHz */                               \
+    "timing.tlbi=10",        /* estimate: a CP15 / TLBI instruction issues in a few       \
+                              * cycles, then searches the TLBs */                          \
+    "timing.tlbi_entry=1",   /* estimate: one cycle per entry removed */                   \
+    "timing.cmo=10",         /* estimate: as timing.tlbi */                                \
+    "timing.cmo_line=1",     /* estimate: one cycle per line looked up */                  \
+    "timing.cmo_dirty=10",   /* estimate: a line written into the write buffer */          \
+    "timing.writeback=0"     /* estimate: write and eviction buffers take write-backs     \
+                              * off the critical path ([A9 7.1]: eviction buffer) */
 
 typedef struct preset {
     const char *name;
@@ -120,6 +160,20 @@ static const char *const p_sa1100[] = {
     "tlbs.dtlb.vmid_bits=0",
     "tlbs.dtlb.lockdown=0",
     "tlbs.dtlb.next=walk",
+    "tlbs.itlb.latency=0",       /* the only TLB level: a hit is in the pipeline */
+    "tlbs.dtlb.latency=0",
+    "cpu.format=armv5",          /* [ARM] ARMv4 short descriptors, walked as armv5 */
+    "cpu.page=4K",               /* small pages, as Linux maps user memory */
+    "cpu.walk_from=memory",      /* [S003] ARMv4/v5 walks read memory */
+    "caches.l1i.latency=1",      /* estimate: [REF] gives no latency; a hit is in the
+                                  * base CPI, only the difference to memory counts */
+    "caches.l1d.latency=1",      /* estimate, as l1i */
+    "timing.memory=20",          /* estimate: [REF] "not found"; ~100 ns DRAM at the
+                                  * 206 MHz core clock */
+    "timing.walk=2",             /* estimate: walker start and TLB fill */
+    "timing.barrier=10",         /* estimate: ARMv4 has no DSB/ISB: a write-buffer drain */
+    "timing.broadcast=0",        /* uniprocessor: nothing is broadcast */
+    OS_COSTS,
     NULL,
 };
 
@@ -153,6 +207,20 @@ static const char *const p_arm926[] = {
     "tlbs.tlb.asid_bits=0",          /* [ARM] ARMv5: no ASIDs */
     "tlbs.tlb.vmid_bits=0",
     "tlbs.tlb.next=walk",
+    "tlbs.tlb.latency=0",            /* the only TLB level: a hit is in the pipeline */
+    "cpu.format=armv5",              /* [ARM] ARMv5TEJ */
+    "cpu.page=4K",                   /* small pages, as Linux maps user memory */
+    "cpu.walk_from=memory",          /* [S003] ARMv5 walks read memory, not the L1 D-cache */
+    "caches.l1i.latency=1",          /* estimate: [REF] gives no latency; a hit is in the
+                                      * base CPI, only the difference to memory counts */
+    "caches.l1d.latency=1",          /* estimate, as l1i */
+    "timing.memory=25",              /* estimate: [REF] "not found"; ~100 ns SDRAM at
+                                      * ~250 MHz */
+    "timing.walk=2",                 /* estimate: walker start and TLB fill */
+    "timing.barrier=10",             /* estimate: ARMv5 has no DSB/ISB: a write-buffer
+                                      * drain (CP15 c7, c10, 4) */
+    "timing.broadcast=0",            /* uniprocessor: nothing is broadcast */
+    OS_COSTS,
     NULL,
 };
 
@@ -200,6 +268,22 @@ static const char *const p_arm1176[] = {
     "tlbs.main.asid_bits=8",         /* [REF] */
     "tlbs.main.vmid_bits=0",
     "tlbs.main.next=walk",
+    "tlbs.itlb.latency=0",           /* micro TLB: a hit is in the pipeline */
+    "tlbs.dtlb.latency=0",
+    "tlbs.main.latency=2",           /* estimate: [REF] "not found"; as the Cortex-A53's
+                                      * micro-TLB refill from its main TLB [HP] */
+    "cpu.format=armv6",              /* [ARM] ARMv6 (SCTLR.XP=1 format) */
+    "cpu.page=4K",                   /* small pages, as Linux maps user memory */
+    "cpu.walk_from=memory",          /* [S003] ARMv6 walks do not look into the L1 D-cache */
+    "caches.l1i.latency=1",          /* estimate: [REF] gives no latency; a hit is in the
+                                      * base CPI, only the difference to memory counts */
+    "caches.l1d.latency=1",          /* estimate, as l1i */
+    "timing.memory=80",              /* estimate: [REF] "not found"; ~110 ns SDRAM at the
+                                      * BCM2835's 700 MHz */
+    "timing.walk=2",                 /* estimate: walker start and TLB fill */
+    "timing.barrier=20",             /* estimate: a DSB waits for the write buffer */
+    "timing.broadcast=0",            /* uniprocessor: nothing is broadcast */
+    OS_COSTS,
     NULL,
 };
 
@@ -239,6 +323,22 @@ static const char *const p_cortex_a8[] = {
     "tlbs.dtlb.vmid_bits=0",
     "tlbs.dtlb.lockdown=0",
     "tlbs.dtlb.next=walk",
+    "tlbs.itlb.latency=0",           /* the only TLB level: a hit is in the pipeline */
+    "tlbs.dtlb.latency=0",
+    "cpu.format=armv7",              /* [ARM] ARMv7-A, short descriptors */
+    "cpu.page=4K",                   /* small pages, as Linux maps user memory */
+    "cpu.walk_from=l2",              /* [A8-3] no walk from the L1 cache: walks read the L2 */
+    "caches.l1i.latency=1",          /* estimate: a hit is in the base CPI */
+    "caches.l1d.latency=1",          /* estimate, as l1i */
+    "caches.l2.latency=9",           /* estimate: not found; with timing.walk=6 a two-read
+                                      * walk that hits the L2 costs 2 x 9 + 6 = 24, [REF]'s
+                                      * "D-TLB miss ~24 cycles when the walk hits L2" */
+    "timing.walk=6",                 /* estimate, see caches.l2.latency */
+    "timing.memory=100",             /* estimate: not found; ~150 ns DRAM at OMAP3's 600 MHz
+                                      * plus the L2 lookup */
+    "timing.barrier=30",             /* estimate: a DSB drains the write buffers to the L2 */
+    "timing.broadcast=0",            /* uniprocessor: nothing is broadcast */
+    OS_COSTS,
     NULL,
 };
 
@@ -288,6 +388,21 @@ static const char *const p_cortex_a9[] = {
     "tlbs.main.asid_bits=8",         /* [ARM] */
     "tlbs.main.vmid_bits=0",
     "tlbs.main.next=walk",
+    "tlbs.itlb.latency=0",           /* micro TLB: a hit is in the pipeline */
+    "tlbs.dtlb.latency=0",
+    "tlbs.main.latency=7",           /* [REF] [7cpu] + 7 cycles on an L1 (micro) TLB miss */
+    "cpu.format=armv7",              /* [ARM] ARMv7-A, short descriptors */
+    "cpu.page=4K",                   /* small pages, as Linux maps user memory */
+    "cpu.walk_from=l1d",             /* [A9-6] Write-Back walks look up the L1 D-cache */
+    "caches.l1i.latency=4",          /* [7cpu] L1 4 cycles (measured on the D side) */
+    "caches.l1d.latency=4",          /* [7cpu] */
+    "caches.l2.latency=23",          /* [7cpu] 4 + 19 */
+    "timing.memory=155",             /* [7cpu] L2 23 + 110 ns at 1.2 GHz (132 cycles) */
+    "timing.walk=0",                 /* [7cpu] a main-TLB miss adds 7, about its two L1 reads
+                                      * (2 x 4): no fixed cost besides them */
+    "timing.barrier=30",             /* estimate: a DSB drains the store buffer to the L2 */
+    "timing.broadcast=20",           /* estimate: a snoop-control-unit round trip per core */
+    OS_COSTS,
     NULL,
 };
 
@@ -346,6 +461,23 @@ static const char *const p_cortex_a15[] = {
     "tlbs.walkc.vmid_bits=8",        /* [ARM] */
     "tlbs.walkc.lockdown=0",
     "tlbs.walkc.next=walk",
+    "tlbs.itlb.latency=0",           /* L1 TLB: a hit is in the pipeline */
+    "tlbs.dtlb.latency=0",
+    "tlbs.main.latency=12",          /* [REF] [7cpu] L1 TLB miss ~12 cycles */
+    "tlbs.walkc.latency=0",          /* estimate: its lookup is in timing.walk */
+    "cpu.format=armv7-lpae",         /* [ARM] LPAE long descriptors, as Linux with LPAE */
+    "cpu.granule=4K",                /* [ARM] LPAE has only the 4K granule */
+    "cpu.page=4K",                   /* 4K pages, as Linux maps user memory */
+    "cpu.walk_from=l1d",             /* [A15-5] Write-Back walks look up the L1 D-cache */
+    "caches.l1i.latency=4",          /* [7cpu] L1 4 cycles (measured on the D side) */
+    "caches.l1d.latency=4",          /* [7cpu] */
+    "caches.l2.latency=21",          /* [7cpu] */
+    "timing.memory=208",             /* [7cpu] 21 cycles + 110 ns at 1.7 GHz (187 cycles) */
+    "timing.walk=9",                 /* estimate from [7cpu]: an L2-TLB miss costs ~30 when
+                                      * the last descriptor comes from the L2 (21): 30 - 21 */
+    "timing.barrier=30",             /* estimate: a DSB drains the store buffer to the L2 */
+    "timing.broadcast=20",           /* estimate: a snoop-control-unit round trip per core */
+    OS_COSTS,
     NULL,
 };
 
@@ -411,6 +543,28 @@ static const char *const p_cortex_a53[] = {
     "tlbs.ipa.vmid_bits=8",          /* [ARM] */
     "tlbs.ipa.lockdown=0",
     "tlbs.ipa.next=walk",
+    "tlbs.itlb.latency=0",           /* micro TLB: a hit is in the pipeline */
+    "tlbs.dtlb.latency=0",
+    "tlbs.main.latency=2",           /* [REF] [HP] micro-TLB miss ~2 cycles */
+    "tlbs.walkc.latency=0",          /* estimate: its lookup is in timing.walk */
+    "tlbs.ipa.latency=0",            /* estimate: as the walk cache */
+    "cpu.format=aarch64",            /* [ARM] ARMv8-A, AArch64 */
+    "cpu.granule=4K",                /* [LNX] the default granule */
+    "cpu.va_bits=39",                /* [LNX] 39 bits with 4K pages: three levels */
+    "cpu.page=4K",                   /* 4K pages, as Linux maps user memory */
+    "cpu.walk_from=l1d",             /* estimate: the A53 TRM text was not found; the
+                                      * Cortex-A7 [A7-5], A9 [A9-6] and A15 [A15-5] TRMs
+                                      * look up the L1 D-cache for Write-Back walks */
+    "caches.l1i.latency=3",          /* estimate: not found; an in-order 8-stage pipeline,
+                                      * one cycle less than the out-of-order A9/A15 [7cpu] */
+    "caches.l1d.latency=3",          /* estimate, as l1i */
+    "caches.l2.latency=16",          /* [HP] L1 miss penalty 13 cycles: 3 + 13 */
+    "timing.memory=140",             /* [HP] L2 miss penalty 124 cycles: 16 + 124 */
+    "timing.walk=17",                /* estimate from [HP]: a main-TLB miss costs ~20; with
+                                      * the walk cache hit, one L1 read (3) remains: 20 - 3 */
+    "timing.barrier=30",             /* estimate: a DSB drains the store buffer to the L2 */
+    "timing.broadcast=20",           /* estimate: a snoop-control-unit round trip per core */
+    OS_COSTS,
     NULL,
 };
 
@@ -458,6 +612,25 @@ static const char *const p_cortex_a72[] = {
     "tlbs.main.vmid_bits=8",         /* [ARM] */
     "tlbs.main.lockdown=0",
     "tlbs.main.next=walk",           /* [REF] walk cache sizes not found: none modelled */
+    "tlbs.itlb.latency=0",           /* L1 TLB: a hit is in the pipeline */
+    "tlbs.dtlb.latency=0",
+    "tlbs.main.latency=12",          /* estimate: not found; as the Cortex-A15's L1 TLB miss
+                                      * [REF] [7cpu] */
+    "cpu.format=aarch64",            /* [ARM] ARMv8-A, AArch64 */
+    "cpu.granule=4K",                /* [LNX] the default granule */
+    "cpu.va_bits=39",                /* [LNX] 39 bits with 4K pages: three levels */
+    "cpu.page=4K",                   /* 4K pages, as Linux maps user memory */
+    "cpu.walk_from=l1d",             /* estimate: the A72 TRM text was not found; as the
+                                      * A7/A9/A15 TRMs [A7-5] [A9-6] [A15-5] */
+    "caches.l1i.latency=4",          /* estimate: not found; as the A9 and A15 [7cpu] */
+    "caches.l1d.latency=4",          /* estimate, as l1i */
+    "caches.l2.latency=21",          /* estimate: not found; as the A15 [7cpu] */
+    "timing.memory=186",             /* estimate: L2 21 + ~110 ns DRAM (as [7cpu]'s boards)
+                                      * at the BCM2711's 1.5 GHz (165) */
+    "timing.walk=9",                 /* estimate: as the A15 */
+    "timing.barrier=30",             /* estimate: a DSB drains the store buffer to the L2 */
+    "timing.broadcast=20",           /* estimate: a snoop-control-unit round trip per core */
+    OS_COSTS,
     NULL,
 };
 

@@ -73,12 +73,19 @@ static int fail_from(loader *ld, int err, size_t line, const mmusim_diag *inner)
     return mmusim_diag_set(ld->d, err, "%s: line %zu: %s", ld->name, line, inner->msg);
 }
 
-/* "cpu", "caches", "caches.<name>", "tlbs", "tlbs.<name>": the prefixes
- * that may hold a mapping. */
+/* "caches", "caches.<name>", "tlbs", "tlbs.<name>" and the first part of
+ * every dotted global key of the table ("cpu", "timing"): the prefixes that
+ * may hold a mapping. */
 static int is_prefix(const char *p)
 {
-    if (strcmp(p, "cpu") == 0 || strcmp(p, "caches") == 0 || strcmp(p, "tlbs") == 0)
+    if (strcmp(p, "caches") == 0 || strcmp(p, "tlbs") == 0)
         return 1;
+    size_t n, plen = strlen(p);
+    const mmusim__opt *opts = mmusim__config_opts(&n);
+    for (size_t i = 0; i < n; i++)
+        if (opts[i].scope == MMUSIM__OPT_GLOBAL && strncmp(opts[i].key, p, plen) == 0 &&
+            opts[i].key[plen] == '.')
+            return 1;
     if (strncmp(p, "tlbs.", 5) == 0)
         return mmusim__config_valid_tlb_name(p + 5);
     return strncmp(p, "caches.", 7) == 0 && mmusim__config_valid_name(p + 7);

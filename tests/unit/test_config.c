@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "mmusim/config.h"
+#include "mmusim/xlat.h"
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -308,6 +309,41 @@ static const value_case value_cases[] = {
     {"tlbs.t.next", "tlbs.<name>.next",
      {"walk", "walk", "main", "main", NULL},
      {"none", "Walk", "", NULL}},
+    {"tlbs.t.latency", "tlbs.<name>.latency",
+     {"0", "0", "12", "12", "100000", "100000", NULL},
+     {"100001", "x", "-1", "", "0x10", NULL}},
+    {"caches.l1d.latency", "caches.<name>.latency",
+     {"0", "0", "4", "4", "100000", "100000", "007", "7"},
+     {"100001", "-1", "", "1.5", "0x10", "4 ", NULL}},
+    {"cpu.format", "cpu.format",
+     {"aarch64", "aarch64", "ARMv7-LPAE", "armv7-lpae", "armv5", "armv5", "armv6", "armv6"},
+     {"armv8", "", "armv7 ", "lpae", "1", NULL}},
+    {"cpu.cores", "cpu.cores",
+     {"1", "1", "8", "8", "4", "4", NULL},
+     {"0", "9", "-1", "", "0x2", "two", NULL}},
+    {"cpu.granule", "cpu.granule",
+     {"4K", "4K", "16K", "16K", "64K", "64K", "4096", "4K"},
+     {"8K", "1K", "128K", "", "abc", "0", NULL}},
+    {"cpu.va_bits", "cpu.va_bits",
+     {"25", "25", "48", "48", "39", "39", NULL},
+     {"24", "49", "", "0x30", "-1", NULL}},
+    {"cpu.page", "cpu.page",
+     {"4K", "4K", "1K", "1K", "1G", "1G", "65536", "64K"},
+     {"512", "2G", "3K", "", "x", "0", NULL}},
+    {"cpu.stage2", "cpu.stage2", {"true", "true", "no", "false", NULL}, {"2", "", NULL}},
+    {"cpu.fold", "cpu.fold", {"false", "false", "ON", "true", NULL}, {"maybe", NULL}},
+    {"cpu.walk_from", "cpu.walk_from",
+     {"l1d", "l1d", "memory", "memory", "nosuch", "nosuch", NULL},
+     {"L1D", "", "a-b", "abcdefghijklmnop", NULL}},
+    {"timing.cpi", "timing.cpi",
+     {"1", "1.0", "1.25", "1.25", "0.001", "0.001", "1000.000", "1000.0"},
+     {"abc", "0", "1000.001", "1.2345", "", ".5", "1.", "-1"}},
+    {"timing.memory", "timing.memory",
+     {"0", "0", "100", "100", "1000000", "1000000", NULL},
+     {"1000001", "-5", "", "1e3", "0x10", "12345678", NULL}},
+    {"timing.broadcast", "timing.broadcast",
+     {"0", "0", "30", "30", NULL},
+     {"1000001", "x", NULL}},
 };
 
 static void test_good_and_bad_values(void **state)
@@ -483,6 +519,97 @@ static void test_get(void **state)
     assert_string_equal(buf, "l2");
 }
 
+/* ---- the core and the timing model --------------------------------------- */
+
+static void test_cpu_and_timing_keys(void **state)
+{
+    (void)state;
+    mmusim_config c, bad;
+    init(&c);
+    /* The table defaults. */
+    get_is(&c, "cpu.format", "armv7");
+    get_is(&c, "cpu.cores", "1");
+    get_is(&c, "cpu.granule", "4K");
+    get_is(&c, "cpu.va_bits", "48");
+    get_is(&c, "cpu.page", "4K");
+    get_is(&c, "cpu.stage2", "false");
+    get_is(&c, "cpu.fold", "true");
+    get_is(&c, "cpu.walk_from", "memory");
+    get_is(&c, "timing.cpi", "1.0");
+    get_is(&c, "timing.memory", "100");
+    get_is(&c, "timing.writeback", "0");
+    assert_int_equal(c.cpu.granule_lg2, 12);
+    assert_int_equal(c.cpu.page_lg2, 12);
+    assert_int_equal(c.timing.cpi_milli, 1000);
+    /* Stored forms. */
+    set_ok(&c, "timing.cpi", "1.25");
+    assert_int_equal(c.timing.cpi_milli, 1250);
+    get_is(&c, "timing.cpi", "1.25");
+    set_ok(&c, "timing.cpi", "2.500");
+    get_is(&c, "timing.cpi", "2.5");
+    set_ok(&c, "cpu.format", "aarch64");
+    assert_int_equal(c.cpu.format, MMUSIM_XLAT_AARCH64);
+    set_ok(&c, "cpu.granule", "64K");
+    assert_int_equal(c.cpu.granule_lg2, 16);
+    set_ok(&c, "cpu.page", "2M");
+    assert_int_equal(c.cpu.page_lg2, 21);
+    /* walk_from names an existing cache: checked by validate, as cpu.dcache. */
+    set_ok(&c, "cpu.walk_from", "nosuch");
+    validate_fails(&c, "cpu.walk_from", "nosuch");
+    set_ok(&c, "cpu.walk_from", "l2");
+    validate_ok(&c);
+    /* Every new key at a value other than its default round-trips. */
+    static const char *const kv[][2] = {
+        {"cpu.format", "armv7-lpae"}, {"cpu.cores", "4"},       {"cpu.granule", "16K"},
+        {"cpu.va_bits", "39"},        {"cpu.page", "64K"},      {"cpu.stage2", "true"},
+        {"cpu.fold", "false"},        {"cpu.walk_from", "l1d"}, {"timing.cpi", "0.875"},
+        {"timing.memory", "155"},     {"timing.writeback", "3"}, {"timing.walk", "4"},
+        {"timing.fault", "500"},      {"timing.map", "1000"},   {"timing.tlbi", "10"},
+        {"timing.tlbi_entry", "1"},   {"timing.cmo", "20"},     {"timing.cmo_line", "2"},
+        {"timing.cmo_dirty", "5"},    {"timing.barrier", "30"}, {"timing.broadcast", "40"},
+        {"caches.l2.latency", "21"},  {"tlbs.main.latency", "7"},
+    };
+    for (size_t i = 0; i < sizeof kv / sizeof kv[0]; i++)
+        set_ok(&c, kv[i][0], kv[i][1]);
+    validate_ok(&c);
+    assert_roundtrip(&c);
+    for (size_t i = 0; i < sizeof kv / sizeof kv[0]; i++)
+        get_is(&c, kv[i][0], kv[i][1]);
+    /* Nested YAML spells the same keys. */
+    mmusim_config y;
+    init(&y);
+    load_ok(&y, "cpu:\n  format: aarch64\n  va_bits: 39\ntiming:\n  cpi: 1.5\n  memory: 200\n"
+                "caches: {l1d: {latency: 4}}\n");
+    get_is(&y, "cpu.format", "aarch64");
+    get_is(&y, "cpu.va_bits", "39");
+    get_is(&y, "timing.cpi", "1.5");
+    get_is(&y, "timing.memory", "200");
+    get_is(&y, "caches.l1d.latency", "4");
+    mmusim_diag d;
+    assert_int_equal(load(&y, "timing:\n  cpi: abc\n", &d), -MMUSIM_E_CONFIG);
+    contains(d.msg, "timing.cpi");
+    /* validate rejects values the parser cannot produce (a hand-built struct). */
+    init(&c);
+    bad = c, bad.cpu.format = 0, validate_fails(&bad, "cpu.format", NULL);
+    bad = c, bad.cpu.format = 6, validate_fails(&bad, "cpu.format", NULL);
+    bad = c, bad.cpu.cores = 0, validate_fails(&bad, "cpu.cores", NULL);
+    bad = c, bad.cpu.cores = MMUSIM_MAX_CORES + 1, validate_fails(&bad, "cpu.cores", NULL);
+    bad = c, bad.cpu.granule_lg2 = 13, validate_fails(&bad, "cpu.granule", NULL);
+    bad = c, bad.cpu.va_bits = 64, validate_fails(&bad, "cpu.va_bits", NULL);
+    bad = c, bad.cpu.page_lg2 = 31, validate_fails(&bad, "cpu.page", NULL);
+    bad = c, bad.cpu.stage2 = 2, validate_fails(&bad, "cpu.stage2", NULL);
+    bad = c, bad.cpu.fold = 2, validate_fails(&bad, "cpu.fold", NULL);
+    bad = c, bad.timing.cpi_milli = 0, validate_fails(&bad, "timing.cpi", NULL);
+    bad = c, bad.timing.memory = 1000001, validate_fails(&bad, "timing.memory", NULL);
+    bad = c, bad.timing.broadcast = UINT32_MAX, validate_fails(&bad, "timing.broadcast", NULL);
+    bad = c, bad.hier.caches[1].latency = 100001, validate_fails(&bad, "caches.l1d.latency", NULL);
+    bad = c;
+    memset(bad.cpu.walk_from, 'x', sizeof bad.cpu.walk_from);
+    validate_fails(&bad, "cpu.walk_from", NULL);
+    assert_int_equal(mmusim_config_preset(&c, "cortex-a53", NULL), 0);
+    bad = c, bad.tlbs[0].latency = 100001, validate_fails(&bad, "tlbs.itlb.latency", NULL);
+}
+
 /* ---- creating and removing caches --------------------------------------- */
 
 static void test_new_cache_gets_documented_defaults(void **state)
@@ -502,7 +629,7 @@ static void test_new_cache_gets_documented_defaults(void **state)
         get_is(&c, key, k->dflt);
         n++;
     }
-    assert_int_equal(n, 10);
+    assert_int_equal(n, 11);
     /* The documented defaults, as the brief states them. */
     get_is(&c, "caches.l3.size", "32K");
     get_is(&c, "caches.l3.ways", "4");
@@ -513,6 +640,8 @@ static void test_new_cache_gets_documented_defaults(void **state)
     get_is(&c, "caches.l3.index", "pipt");
     get_is(&c, "caches.l3.inclusion", "nine");
     get_is(&c, "caches.l3.classify", "false");
+    get_is(&c, "caches.l3.latency", "1");
+    assert_int_equal(c.hier.caches[3].latency, 1);
 }
 
 static void test_remove_with_none(void **state)
@@ -649,7 +778,8 @@ static void test_tlb_keys(void **state)
         get_is(&c, key, k->dflt);
         n++;
     }
-    assert_int_equal(n, 9);
+    assert_int_equal(n, 10);
+    assert_int_equal(c.tlbs[0].latency, 0);
     assert_int_equal(c.tlbs[0].p.page_sizes, (1ull << 12) | (1ull << 16) | (1ull << 20) |
                                                  (1ull << 24));
     validate_ok(&c); /* not yet an entry TLB */
@@ -781,6 +911,8 @@ static void test_tlb_yaml(void **state)
     set_ok(&c, "caches.l1d", "none");
     set_ok(&c, "cpu.icache", "memory");
     set_ok(&c, "cpu.dcache", "memory");
+    validate_fails(&c, "cpu.walk_from", "l1d"); /* the preset walks from l1d */
+    set_ok(&c, "cpu.walk_from", "memory");
     for (const char *const *t = (const char *const[]){"itlb", "dtlb", "main", "walkc", NULL}; *t;
          t++) {
         char key[32];
@@ -1209,8 +1341,8 @@ static void test_yaml_output_shape(void **state)
 /* ---- foreach ------------------------------------------------------------ */
 
 typedef struct keylist {
-    char keys[128][64];
-    char values[128][64];
+    char keys[192][64];
+    char values[192][64];
     int n;
     int stop_after;
 } keylist;
@@ -1218,7 +1350,7 @@ typedef struct keylist {
 static int collect(const char *key, const char *value, void *ud)
 {
     keylist *k = ud;
-    if (k->n >= 128)
+    if (k->n >= 192)
         return -1;
     snprintf(k->keys[k->n], sizeof k->keys[0], "%s", key);
     snprintf(k->values[k->n], sizeof k->values[0], "%s", value);
@@ -1282,7 +1414,7 @@ static void test_foreach_order_is_yaml_order(void **state)
         assert_int_equal(mmusim_config_foreach(&c, collect, a), 0);
         char *text = yaml_of(&c, 0, NULL);
         yaml_leaf_keys(text, b);
-        assert_int_equal(a->n, 7 + 10 * (int)c.hier.ncaches + 10 * (int)c.ntlbs);
+        assert_int_equal(a->n, 7 + 8 + 13 + 11 * (int)c.hier.ncaches + 11 * (int)c.ntlbs);
         assert_int_equal(a->n, b->n);
         for (int i = 0; i < a->n; i++) {
             assert_string_equal(a->keys[i], b->keys[i]);
@@ -1295,8 +1427,18 @@ static void test_foreach_order_is_yaml_order(void **state)
         assert_string_equal(a->keys[4], "cpu.dcache");
         assert_string_equal(a->keys[5], "cpu.itlb");
         assert_string_equal(a->keys[6], "cpu.dtlb");
+        assert_string_equal(a->keys[7], "cpu.format");
+        assert_string_equal(a->keys[14], "cpu.walk_from");
+        assert_string_equal(a->keys[15], "timing.cpi");
+        assert_string_equal(a->keys[27], "timing.broadcast");
+        if (c.hier.ncaches) {
+            char last[64];
+            snprintf(last, sizeof last, "caches.%s.latency",
+                     c.hier.caches[c.hier.ncaches - 1].name);
+            assert_string_equal(a->keys[28 + 11 * (int)c.hier.ncaches - 1], last);
+        }
         if (c.ntlbs)
-            assert_string_equal(a->keys[a->n - 10], "tlbs.main.entries");
+            assert_string_equal(a->keys[a->n - 11], "tlbs.main.entries");
         free(text);
         free(a);
         free(b);
@@ -1349,7 +1491,7 @@ static void test_keydocs_table(void **state)
         for (int m = 0; m < n; m++)
             assert_string_not_equal(k[n].pattern, k[m].pattern);
     }
-    assert_int_equal(n, 30);
+    assert_int_equal(n, 53);
     /* Set `MMUSIM_DUMP_KEYDOCS=1` to print the rows of docs/config.md. */
     if (getenv("MMUSIM_DUMP_KEYDOCS")) {
         char row[1600];
@@ -1400,6 +1542,7 @@ int main(void)
         cmocka_unit_test(test_preset_key_only_in_yaml),
         cmocka_unit_test(test_set_kv),
         cmocka_unit_test(test_get),
+        cmocka_unit_test(test_cpu_and_timing_keys),
         cmocka_unit_test(test_new_cache_gets_documented_defaults),
         cmocka_unit_test(test_remove_with_none),
         cmocka_unit_test(test_too_many_caches),
