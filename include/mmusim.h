@@ -12,5 +12,7 @@
 #include "mmusim/xlat.h"
 #include "mmusim/build.h"
 #include "mmusim/tlb.h"
+#include "mmusim/fold.h"
+#include "mmusim/cpu.h"
 
 #endif
