@@ -1,0 +1,1213 @@
+/* SPDX-License-Identifier: MIT */
+/* The machine: cores whose accesses go through TLBs, table walks and caches, with cycles counted by cause. */
+/*
+ * The model
+ * ---------
+ * A machine has `cores` cores. Each core owns one copy of every TLB of
+ * the configuration and one copy of the private caches (the caches named
+ * by cpu.icache and cpu.dcache; a multi-core hierarchy replicates them
+ * as "<name>.<core>" for cores 1 and up, all pointing at the same shared
+ * next level). The hierarchy is one mmusim_hier, so inclusion and
+ * write-backs work across cores exactly as in the cache-only model.
+ *
+ * Translation. Each context (the records' ctx) is an address space with
+ * its own stage-1 tables, built in simulated memory in the format of
+ * cpu.format by the table builders, and an ASID (1, 2, ... in order of
+ * first appearance; formats without ASIDs flush at every switch, as
+ * Linux on ARMv4/v5 does). An access looks up the core's TLB levels in
+ * the order of their `next` links; a miss in all of them walks the tables
+ * (mmusim_xlat_walk, reading the tables from memory), then replays the
+ * walk's descriptor reads through the walk caches, the IPA caches and
+ * the cache hierarchy from cpu.walk_from, which is where a walk's cost
+ * arises. Replaying after the walk is exact because the caches hold no
+ * data (timing only) and a walk's reads do not depend on cache state:
+ *  - walk cache: the deepest cached table descriptor for the MVA (level
+ *    L) means the reads of levels <= L of stage 1, and the stage-2 reads
+ *    that translated those tables' addresses, are not made; every table
+ *    descriptor of a successful walk is then cached;
+ *  - IPA cache: in a nested walk, the stage-2 reads that translate one
+ *    IPA (grouped by mmusim_xlat_read.ia) are not made when the IPA
+ *    cache holds that IPA's page; each stage-2 translation is cached.
+ * The entries a successful walk gives fill every VA TLB on the path.
+ * A fault goes to the fault handler (default: the first-touch mapper,
+ * which maps the page and lets the access retry, at most 4 times).
+ *
+ * The caches see, for each access, the MVA and the PA: each level takes
+ * its index and tag from whichever its `index` names, so a VIVT L1 is
+ * looked up by MVA as on ARMv4/v5 (where the L1 is looked up before
+ * translation; translation still happens for the permission check, and
+ * the result is the same as looking up first), and VIPT/PIPT by PA.
+ *
+ * Timing (docs/timing.md): costs are added where they happen, to the
+ * counters of the (core, context) the access belongs to, by cause. The
+ * base (instructions x CPI) is computed at the end. Nothing overlaps:
+ * the model is additive, as an in-order core with blocking caches.
+ *
+ * Invariants
+ *  - m->cur[c] always points at the counters of core c's current context.
+ *  - the TLBs never hold a translation of a context other than the
+ *    current one under the same ASID (ASIDs are unique per context;
+ *    formats without ASIDs flush on switch).
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cache/cache_internal.h"
+#include "core/internal.h"
+#include "mmusim/cpu.h"
+#include "mmusim/fold.h"
+
+#define MAX_RETRY 4
+#define NO_CTX UINT32_MAX
+
+/* Physical layout of the simulated machine: table frames are flat in
+ * stage 2 (IPA = PA), data frames come from their own pool. */
+#define TABLE_BASE 0x80000000ull
+#define TABLE_BYTES (256ull << 20)
+#define DATA_BASE 0x90000000ull
+#define DATA_BYTES (0x60000000ull) /* up to 0xf0000000: below 4 GiB for 32-bit PAs */
+#define IPA_BASE 0x40000000ull     /* stage 2: data IPAs, mapped to data frames on first touch */
+#define IPA_BYTES (0x40000000ull)
+
+typedef struct actx {
+    uint32_t ctx;
+    uint16_t asid;
+    mmusim_pt *pt;
+} actx;
+
+typedef struct slot {
+    uint32_t ctx;
+    uint32_t core; /* UINT32_MAX: empty */
+    mmusim_cpu_counters c;
+} slot;
+
+typedef struct cpu_core {
+    uint32_t ctx;            /* current context, NO_CTX before the first */
+    size_t actx;             /* its index in m->ctxs */
+    mmusim_xlat_regs regs;   /* the registers of the current context */
+    mmusim_tlb *tlb[MMUSIM_MAX_TLBS];
+    int ientry, dentry;      /* this core's entry caches (or -1) */
+    int walk_from;           /* where its walk reads enter (or -1) */
+} cpu_core;
+
+struct mmusim_machine {
+    mmusim_config cfg;
+    int fmt;
+    unsigned ncores;
+    cpu_core cores[MMUSIM_MAX_CORES];
+    unsigned cur_core;
+    mmusim_hier *h;
+    uint32_t lat[MMUSIM_SERVED_N]; /* load-to-use latency by served index */
+    /* TLB chains (configuration TLB indexes) */
+    int ichain[MMUSIM_MAX_TLBS], dchain[MMUSIM_MAX_TLBS];
+    unsigned ni, nd;
+    int walkc[MMUSIM_MAX_TLBS], ipac[MMUSIM_MAX_TLBS];
+    unsigned nwalkc, nipac;
+    unsigned ntlbs;
+    uint32_t tlb_lat[MMUSIM_MAX_TLBS];
+    unsigned asid_bits, vmid_bits;
+    uint16_t vmid;
+    /* memory */
+    mmusim_mem *mem;
+    mmusim_frames *tables, *data, *ipas;
+    mmusim_pt *s2;
+    int stage2;
+    /* contexts */
+    actx *ctxs;
+    size_t nctx, capctx;
+    slot *slots;   /* open addressing on (core, ctx) */
+    size_t nslots, capslots;
+    size_t *order; /* slot indexes in order of creation */
+    mmusim_cpu_counters *cur[MMUSIM_MAX_CORES];
+    mmusim_fold *fold;
+    int fold_on;
+    uint64_t nrec;
+    uint64_t events_skipped;
+    mmusim_fault_handler handler;
+    void *handler_ud;
+};
+
+static const char *const cause_names[MMUSIM_CYC__COUNT] = {
+    "base", "tlb", "walk", "cache", "memory", "writeback", "fault", "maintenance", "barrier",
+};
+
+const char *mmusim_cycle_cause_name(int cause)
+{
+    return cause >= 0 && cause < MMUSIM_CYC__COUNT ? cause_names[cause] : NULL;
+}
+
+static int default_handler(void *ud, mmusim_machine *m, const mmusim_fault_info *f,
+                           mmusim_diag *d);
+
+/* ------------------------------------------------------------------ */
+/* contexts and counter slots */
+
+static uint64_t hash2(uint32_t core, uint32_t ctx)
+{
+    uint64_t x = ((uint64_t)core << 32 | ctx) * 0x9e3779b97f4a7c15ull;
+    return x ^ (x >> 29);
+}
+
+static int slot_grow(mmusim_machine *m)
+{
+    size_t cap = m->capslots ? m->capslots * 2 : 16;
+    slot *s = calloc(cap, sizeof *s);
+    size_t *ord = malloc(cap * sizeof *ord);
+    if (!s || !ord) {
+        free(s);
+        free(ord);
+        return -MMUSIM_E_NOMEM;
+    }
+    for (size_t i = 0; i < cap; i++)
+        s[i].core = UINT32_MAX;
+    /* rehash in creation order, keeping the order list */
+    for (size_t k = 0; k < m->nslots; k++) {
+        const slot *o = &m->slots[m->order[k]];
+        size_t j = (size_t)hash2(o->core, o->ctx) & (cap - 1);
+        while (s[j].core != UINT32_MAX)
+            j = (j + 1) & (cap - 1);
+        s[j] = *o;
+        ord[k] = j;
+    }
+    free(m->slots);
+    free(m->order);
+    m->slots = s;
+    m->order = ord;
+    m->capslots = cap;
+    /* the cur pointers moved */
+    for (unsigned c = 0; c < m->ncores; c++)
+        m->cur[c] = NULL;
+    return 0;
+}
+
+static mmusim_cpu_counters *slot_get(mmusim_machine *m, uint32_t core, uint32_t ctx)
+{
+    if ((m->nslots + 1) * 2 > m->capslots) {
+        if (slot_grow(m))
+            return NULL;
+        for (unsigned c = 0; c < m->ncores; c++)
+            if (m->cores[c].ctx != NO_CTX) {
+                /* re-find (no growth can happen now: room was made) */
+                size_t j = (size_t)hash2(c, m->cores[c].ctx) & (m->capslots - 1);
+                while (m->slots[j].core != UINT32_MAX &&
+                       !(m->slots[j].core == c && m->slots[j].ctx == m->cores[c].ctx))
+                    j = (j + 1) & (m->capslots - 1);
+                m->cur[c] = m->slots[j].core == UINT32_MAX ? NULL : &m->slots[j].c;
+            }
+    }
+    size_t j = (size_t)hash2(core, ctx) & (m->capslots - 1);
+    while (m->slots[j].core != UINT32_MAX) {
+        if (m->slots[j].core == core && m->slots[j].ctx == ctx)
+            return &m->slots[j].c;
+        j = (j + 1) & (m->capslots - 1);
+    }
+    m->slots[j].core = core;
+    m->slots[j].ctx = ctx;
+    memset(&m->slots[j].c, 0, sizeof m->slots[j].c);
+    m->order[m->nslots++] = j;
+    return &m->slots[j].c;
+}
+
+static int find_ctx(const mmusim_machine *m, uint32_t ctx, size_t *idx)
+{
+    for (size_t i = 0; i < m->nctx; i++)
+        if (m->ctxs[i].ctx == ctx) {
+            *idx = i;
+            return 1;
+        }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* registers and tables of a format */
+
+#define EAE (1ull << 31)
+
+static unsigned tg0_of(unsigned granule_lg2)
+{
+    return granule_lg2 == 16 ? 1 : granule_lg2 == 14 ? 2 : 0;
+}
+
+/* The stage-1 TCR value for the configured format. */
+static uint64_t s1_tcr(const mmusim_machine *m)
+{
+    const mmusim_config_cpu *c = &m->cfg.cpu;
+    switch (m->fmt) {
+    case MMUSIM_XLAT_ARMV7_LPAE:
+        return EAE; /* T0SZ = 0: TTBR0 covers 4 GiB; A1 = 0: the ASID is TTBR0's */
+    case MMUSIM_XLAT_AARCH64:
+        return (uint64_t)(64 - c->va_bits) | (uint64_t)tg0_of(c->granule_lg2) << 14 |
+               1ull << 23 /* EPD1: no TTBR1 walks */ | 2ull << 32 /* IPS: 40 bits */ |
+               (m->asid_bits == 16 ? 1ull << 36 : 0) /* AS */;
+    default:
+        return 0;
+    }
+}
+
+static uint64_t s2_vtcr(const mmusim_machine *m)
+{
+    if (m->fmt == MMUSIM_XLAT_AARCH64)
+        return 24 /* T0SZ: 40-bit IPA */ | 1ull << 6 /* SL0 */ |
+               (uint64_t)tg0_of(m->cfg.cpu.granule_lg2) << 14 | 2ull << 16 /* PS: 40 bits */;
+    return 1ull << 6; /* LPAE: T0SZ = 0 (32-bit IPA), SL0 = 1: start at level 1 */
+}
+
+static uint64_t sctlr_of(int fmt)
+{
+    uint64_t s = 1; /* M */
+    if (fmt == MMUSIM_XLAT_ARMV6)
+        s |= 1u << 23; /* XP: the ARMv6 extended format */
+    return s;
+}
+
+static int is_short(int fmt) { return fmt <= MMUSIM_XLAT_ARMV7; }
+static int is_32bit(int fmt) { return fmt != MMUSIM_XLAT_AARCH64; }
+
+/* Loads context a's registers into core c. */
+static void load_regs(mmusim_machine *m, cpu_core *c, const actx *a)
+{
+    mmusim_xlat_regs *r = &c->regs;
+    memset(r, 0, sizeof *r);
+    r->sctlr = sctlr_of(m->fmt);
+    r->tcr = s1_tcr(m);
+    r->ttbr0 = mmusim_pt_base(a->pt);
+    r->dacr = 0x55555555u; /* every domain Client: permissions apply */
+    r->mair = 0xff;        /* AttrIndx 0: Normal, write-back, read/write-allocate */
+    if (is_short(m->fmt))
+        r->contextidr = a->asid;
+    else
+        r->ttbr0 |= (uint64_t)a->asid << 48;
+    if (m->stage2) {
+        r->hcr = 1; /* VM */
+        r->vtcr = s2_vtcr(m);
+        r->vttbr = mmusim_pt_base(m->s2) | (uint64_t)m->vmid << 48;
+    }
+}
+
+static int new_ctx(mmusim_machine *m, uint32_t ctx, size_t *idx, mmusim_diag *d)
+{
+    if (m->nctx == m->capctx) {
+        size_t cap = m->capctx ? m->capctx * 2 : 8;
+        actx *n = realloc(m->ctxs, cap * sizeof *n);
+        if (!n)
+            return mmusim_diag_set(d, -MMUSIM_E_NOMEM, "out of memory (contexts)");
+        m->ctxs = n;
+        m->capctx = cap;
+    }
+    uint64_t asid = m->nctx + 1;
+    if (m->asid_bits && asid >= (1ull << m->asid_bits))
+        return mmusim_diag_set(d, -MMUSIM_E_RANGE,
+                               "context %" PRIu32 ": more contexts than %u-bit ASIDs (ASID "
+                               "reuse and rollover are context-switch policies, not modelled by "
+                               "the core)",
+                               ctx, m->asid_bits);
+    actx *a = &m->ctxs[m->nctx];
+    memset(a, 0, sizeof *a);
+    a->ctx = ctx;
+    a->asid = m->asid_bits ? (uint16_t)asid : 0;
+    if (m->cfg.mmu) {
+        mmusim_pt_opts o = {.sctlr = sctlr_of(m->fmt), .tcr = s1_tcr(m)};
+        int rc = mmusim_pt_new(&a->pt, m->fmt, m->mem, m->tables, &o, d);
+        if (rc)
+            return rc;
+    }
+    *idx = m->nctx++;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* building */
+
+static int tlb_index(const mmusim_config *c, const char *name)
+{
+    for (unsigned i = 0; i < c->ntlbs; i++)
+        if (!strcmp(c->tlbs[i].p.name, name))
+            return (int)i;
+    return -1;
+}
+
+static unsigned chain_of(const mmusim_config *c, const char *first, int *out)
+{
+    unsigned n = 0;
+    int k = strcmp(first, "none") ? tlb_index(c, first) : -1;
+    while (k >= 0 && n < MMUSIM_MAX_TLBS && c->tlbs[k].p.kind == MMUSIM_TLB_KIND_VA) {
+        out[n++] = k;
+        k = strcmp(c->tlbs[k].next, "walk") ? tlb_index(c, c->tlbs[k].next) : -1;
+    }
+    return n;
+}
+
+/* The hierarchy: the configured caches, with the private ones (the entry
+ * caches) replicated for cores 1.. */
+static int build_hier(mmusim_machine *m, mmusim_diag *d)
+{
+    mmusim_hier_params p = m->cfg.hier;
+    const unsigned n0 = p.ncaches;
+    for (unsigned c = 1; c < m->ncores; c++) {
+        for (unsigned i = 0; i < n0; i++) {
+            const char *nm = m->cfg.hier.caches[i].name;
+            if (strcmp(nm, p.ientry) && strcmp(nm, p.dentry))
+                continue;
+            if (p.ncaches >= MMUSIM_HIER_MAX_CACHES)
+                return mmusim_diag_set(d, -MMUSIM_E_CONFIG,
+                                       "cpu.cores: %u cores need more than %d caches", m->ncores,
+                                       MMUSIM_HIER_MAX_CACHES);
+            mmusim_cache_params *q = &p.caches[p.ncaches++];
+            *q = m->cfg.hier.caches[i];
+            char full[40];
+            int w = snprintf(full, sizeof full, "%s.%u", nm, c);
+            snprintf(q->name, sizeof q->name, "%.15s", full);
+            if (w < 0 || (size_t)w >= sizeof q->name)
+                return mmusim_diag_set(d, -MMUSIM_E_CONFIG,
+                                       "caches.%s: name too long to replicate for core %u (at most "
+                                       "%d characters with cpu.cores > 1)",
+                                       nm, c, MMUSIM_CACHE_NAME_MAX - 4);
+            /* a private cache below another private one (unified L1 below a
+             * split one) points at its own core's copy */
+            if (!strcmp(q->next, p.ientry) || !strcmp(q->next, p.dentry)) {
+                char nx[40];
+                snprintf(nx, sizeof nx, "%s.%u", q->next, c);
+                snprintf(q->next, sizeof q->next, "%.15s", nx);
+            }
+        }
+    }
+    int rc = mmusim_hier_new(&m->h, &p, d);
+    if (rc)
+        return rc;
+    for (unsigned c = 0; c < m->ncores; c++) {
+        cpu_core *k = &m->cores[c];
+        char nm[40];
+        if (c == 0) {
+            k->ientry = mmusim__hier_ientry(m->h);
+            k->dentry = mmusim__hier_dentry(m->h);
+        } else {
+            snprintf(nm, sizeof nm, "%s.%u", p.ientry, c);
+            k->ientry = strcmp(p.ientry, "memory") ? mmusim_hier_find(m->h, nm) : -1;
+            snprintf(nm, sizeof nm, "%s.%u", p.dentry, c);
+            k->dentry = strcmp(p.dentry, "memory") ? mmusim_hier_find(m->h, nm) : -1;
+        }
+        const char *wf = m->cfg.cpu.walk_from;
+        if (!strcmp(wf, "memory") || !wf[0]) {
+            k->walk_from = -1;
+        } else if (c && (!strcmp(wf, p.ientry) || !strcmp(wf, p.dentry))) {
+            snprintf(nm, sizeof nm, "%s.%u", wf, c);
+            k->walk_from = mmusim_hier_find(m->h, nm);
+        } else {
+            k->walk_from = mmusim_hier_find(m->h, wf);
+            if (k->walk_from < 0)
+                return mmusim_diag_set(d, -MMUSIM_E_CONFIG,
+                                       "cpu.walk_from: no cache called '%s' (nor 'memory')", wf);
+        }
+    }
+    for (unsigned i = 0; i < mmusim_hier_ncaches(m->h); i++)
+        m->lat[i] = mmusim_hier_params_of(m->h, i)->latency;
+    m->lat[MMUSIM_SERVED_MEMORY] = m->cfg.timing.memory;
+    return 0;
+}
+
+static int build_tlbs(mmusim_machine *m, mmusim_diag *d)
+{
+    const mmusim_config *c = &m->cfg;
+    m->ntlbs = c->ntlbs;
+    m->ni = chain_of(c, c->itlb, m->ichain);
+    m->nd = chain_of(c, c->dtlb, m->dchain);
+    for (unsigned i = 0; i < c->ntlbs; i++) {
+        const mmusim_tlb_params *p = &c->tlbs[i].p;
+        m->tlb_lat[i] = c->tlbs[i].latency;
+        if (p->kind == MMUSIM_TLB_KIND_WALK)
+            m->walkc[m->nwalkc++] = (int)i;
+        else if (p->kind == MMUSIM_TLB_KIND_IPA)
+            m->ipac[m->nipac++] = (int)i;
+        else if (!p->combined && m->stage2)
+            return mmusim_diag_set(d, -MMUSIM_E_UNSUPPORTED,
+                                   "tlbs.%s.combined: false (stage-1 entries with a separate "
+                                   "stage-2 lookup) is not modelled by the core; use true",
+                                   p->name);
+        if (p->kind != MMUSIM_TLB_KIND_IPA && p->asid_bits > m->asid_bits)
+            m->asid_bits = p->asid_bits;
+        if (p->vmid_bits > m->vmid_bits)
+            m->vmid_bits = p->vmid_bits;
+        for (unsigned k = 0; k < m->ncores; k++) {
+            int rc = mmusim_tlb_new(&m->cores[k].tlb[i], p, d);
+            if (rc)
+                return rc;
+        }
+    }
+    /* The ASIDs the format has, whatever the TLBs tag with. */
+    if (m->fmt == MMUSIM_XLAT_ARMV5)
+        m->asid_bits = 0;
+    else if (m->fmt != MMUSIM_XLAT_AARCH64 && m->asid_bits > 8)
+        m->asid_bits = 8;
+    else if (m->fmt != MMUSIM_XLAT_ARMV5 && m->asid_bits == 0)
+        m->asid_bits = 8; /* TLBs without ASID tags: flushed on switch all the same */
+    return 0;
+}
+
+static int build_memory(mmusim_machine *m, mmusim_diag *d)
+{
+    int rc;
+    if ((rc = mmusim_mem_new(&m->mem, NULL, d)) || (rc = mmusim_frames_new(&m->tables, NULL, d)) ||
+        (rc = mmusim_frames_new(&m->data, NULL, d)) ||
+        (rc = mmusim_frames_add(m->tables, TABLE_BASE, TABLE_BYTES, d)) ||
+        (rc = mmusim_frames_add(m->data, DATA_BASE, DATA_BYTES, d)))
+        return rc;
+    if (!m->stage2)
+        return 0;
+    if ((rc = mmusim_frames_new(&m->ipas, NULL, d)) ||
+        (rc = mmusim_frames_add(m->ipas, IPA_BASE, IPA_BYTES, d)))
+        return rc;
+    mmusim_pt_opts o = {.tcr = s2_vtcr(m), .stage = 2};
+    if ((rc = mmusim_pt_new(&m->s2, m->fmt, m->mem, m->tables, &o, d)))
+        return rc;
+    /* The tables' frames, flat: stage-1 tables are where the guest put them. */
+    mmusim_pt_attrs a = {.perm = MMUSIM_PERM_PR | MMUSIM_PERM_UR | MMUSIM_PERM_PW | MMUSIM_PERM_UW,
+                         .mem = 0xf};
+    return mmusim_pt_map(m->s2, TABLE_BASE, TABLE_BASE, TABLE_BYTES, &a, d);
+}
+
+int mmusim_machine_new(mmusim_machine **out, const mmusim_config *c, mmusim_diag *d)
+{
+    if (!out || !c)
+        return mmusim_diag_set(d, -MMUSIM_E_INVAL, "mmusim_machine_new: NULL argument");
+    *out = NULL;
+    int rc = mmusim_config_validate(c, d);
+    if (rc)
+        return rc;
+    mmusim_machine *m = calloc(1, sizeof *m);
+    if (!m)
+        return mmusim_diag_set(d, -MMUSIM_E_NOMEM, "out of memory");
+    m->cfg = *c;
+    m->fmt = c->cpu.format;
+    m->ncores = c->cpu.cores ? c->cpu.cores : 1;
+    if (m->ncores > MMUSIM_MAX_CORES)
+        m->ncores = MMUSIM_MAX_CORES;
+    m->handler = default_handler;
+    m->vmid = 1;
+    for (unsigned k = 0; k < m->ncores; k++)
+        m->cores[k].ctx = NO_CTX;
+    if (c->mmu) {
+        m->stage2 = c->cpu.stage2;
+        if (m->stage2 && is_short(m->fmt)) {
+            mmusim_machine_free(m);
+            return mmusim_diag_set(d, -MMUSIM_E_CONFIG,
+                                   "cpu.stage2: needs a long-descriptor format (armv7-lpae or "
+                                   "aarch64), not %s",
+                                   mmusim_xlat_format_name(m->fmt));
+        }
+        unsigned pg = c->cpu.page_lg2;
+        int ok = is_short(m->fmt) ? (pg == 12 || pg == 16 || pg == 20 || pg == 24 ||
+                                      (pg == 10 && m->fmt == MMUSIM_XLAT_ARMV5))
+                                  : (pg == c->cpu.granule_lg2 ||
+                                     pg == c->cpu.granule_lg2 * 2u - 3u ||
+                                     (c->cpu.granule_lg2 == 12 && pg == 30));
+        if (m->fmt == MMUSIM_XLAT_ARMV7_LPAE && c->cpu.granule_lg2 != 12)
+            ok = 0;
+        if (!ok) {
+            mmusim_machine_free(m);
+            return mmusim_diag_set(d, -MMUSIM_E_CONFIG,
+                                   "cpu.page: %llu bytes is not a page or block size of %s with "
+                                   "cpu.granule %uK",
+                                   1ull << pg, mmusim_xlat_format_name(m->fmt),
+                                   1u << (c->cpu.granule_lg2 - 10));
+        }
+        m->fold_on = c->cpu.fold && is_32bit(m->fmt);
+    }
+    if ((rc = build_hier(m, d)) || (c->mmu && (rc = build_tlbs(m, d))) ||
+        (c->mmu && (rc = build_memory(m, d)))) {
+        mmusim_machine_free(m);
+        return rc;
+    }
+    if (m->fold_on && (rc = mmusim_fold_new(&m->fold, NULL, d))) {
+        mmusim_machine_free(m);
+        return rc;
+    }
+    *out = m;
+    return 0;
+}
+
+void mmusim_machine_free(mmusim_machine *m)
+{
+    if (!m)
+        return;
+    for (size_t i = 0; i < m->nctx; i++)
+        mmusim_pt_free(m->ctxs[i].pt);
+    mmusim_pt_free(m->s2);
+    for (unsigned k = 0; k < MMUSIM_MAX_CORES; k++)
+        for (unsigned i = 0; i < MMUSIM_MAX_TLBS; i++)
+            mmusim_tlb_free(m->cores[k].tlb[i]);
+    mmusim_hier_free(m->h);
+    mmusim_frames_free(m->tables);
+    mmusim_frames_free(m->data);
+    mmusim_frames_free(m->ipas);
+    mmusim_mem_free(m->mem);
+    mmusim_fold_free(m->fold);
+    free(m->ctxs);
+    free(m->slots);
+    free(m->order);
+    free(m);
+}
+
+void mmusim_machine_set_fault_handler(mmusim_machine *m, mmusim_fault_handler fn, void *ud)
+{
+    m->handler = fn ? fn : default_handler;
+    m->handler_ud = fn ? ud : NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* maintenance */
+
+static void charge_maint(mmusim_machine *m, mmusim_cpu_counters *k, uint64_t ops, uint64_t entries,
+                         uint64_t lines, uint64_t dirty, int tlb)
+{
+    const mmusim_config_timing *t = &m->cfg.timing;
+    if (tlb) {
+        k->tlbi_ops += ops;
+        k->tlbi_entries += entries;
+        k->cycles[MMUSIM_CYC_MAINT] += ops * t->tlbi + entries * t->tlbi_entry;
+    } else {
+        k->cmo_ops += ops;
+        k->cmo_lines += lines;
+        k->cmo_dirty += dirty;
+        k->cycles[MMUSIM_CYC_MAINT] += ops * t->cmo + lines * t->cmo_line + dirty * t->cmo_dirty;
+    }
+}
+
+static void barrier(mmusim_machine *m, mmusim_cpu_counters *k)
+{
+    k->barriers++;
+    k->cycles[MMUSIM_CYC_BARRIER] += m->cfg.timing.barrier;
+}
+
+static int tlbi_core(mmusim_machine *m, unsigned c, const mmusim_tlbi *op)
+{
+    int removed = 0;
+    for (unsigned i = 0; i < m->ntlbs; i++) {
+        int r = mmusim_tlb_maint(m->cores[c].tlb[i], op);
+        if (r < 0)
+            return r;
+        removed += r;
+    }
+    return removed;
+}
+
+int mmusim_machine_tlbi(mmusim_machine *m, unsigned core, const mmusim_tlbi *op, int broadcast)
+{
+    if (!m || !op || core >= m->ncores || op->op >= MMUSIM_TLBI__COUNT)
+        return -MMUSIM_E_INVAL;
+    if (!m->ntlbs)
+        return 0;
+    int removed = 0;
+    if (broadcast) {
+        mmusim_tlb *all[MMUSIM_MAX_CORES * MMUSIM_MAX_TLBS];
+        size_t n = 0;
+        for (unsigned c = 0; c < m->ncores; c++)
+            for (unsigned i = 0; i < m->ntlbs; i++)
+                all[n++] = m->cores[c].tlb[i];
+        removed = mmusim_tlb_maint_broadcast(all, n, op);
+    } else {
+        removed = tlbi_core(m, core, op);
+    }
+    if (removed < 0)
+        return removed;
+    mmusim_cpu_counters *k = m->cur[core];
+    if (k) {
+        charge_maint(m, k, 1, (uint64_t)removed, 0, 0, 1);
+        if (broadcast && m->ncores > 1) {
+            k->broadcasts += m->ncores - 1;
+            k->cycles[MMUSIM_CYC_MAINT] += (uint64_t)(m->ncores - 1) * m->cfg.timing.broadcast;
+        }
+        barrier(m, k);
+    }
+    return removed;
+}
+
+/* The switch Linux makes on a core without ASIDs (ARMv4/v5): clean and
+ * invalidate the core's private (VIVT) caches, invalidate its TLBs. */
+static void flush_on_switch(mmusim_machine *m, unsigned c)
+{
+    cpu_core *k = &m->cores[c];
+    mmusim_cpu_counters *cnt = m->cur[c];
+    int done[2] = {-2, -2};
+    for (int s = 0; s < 2; s++) {
+        int ci = s ? k->dentry : k->ientry;
+        if (ci < 0 || ci == done[0])
+            continue;
+        done[s] = ci;
+        const mmusim_cache_params *p = mmusim_hier_params_of(m->h, (unsigned)ci);
+        if (p->indexing != MMUSIM_VIVT)
+            continue;
+        mmusim_cmo_result r = {0, 0};
+        mmusim_hier_cmo_all(m->h, (unsigned)ci, MMUSIM_CMO_CLEAN_INVAL, &r);
+        charge_maint(m, cnt, 1, 0, r.lines, r.dirty, 0);
+    }
+    mmusim_tlbi op = {.op = MMUSIM_TLBI_ALL, .vmid = m->vmid};
+    int removed = tlbi_core(m, c, &op);
+    charge_maint(m, cnt, 1, removed > 0 ? (uint64_t)removed : 0, 0, 0, 1);
+    barrier(m, cnt);
+}
+
+/* Makes ctx current on core c. */
+static int switch_to(mmusim_machine *m, unsigned c, uint32_t ctx, mmusim_diag *d)
+{
+    cpu_core *k = &m->cores[c];
+    size_t idx = 0;
+    if (!find_ctx(m, ctx, &idx)) {
+        int rc = new_ctx(m, ctx, &idx, d);
+        if (rc)
+            return rc;
+    }
+    const int had = k->ctx != NO_CTX;
+    k->ctx = ctx;
+    k->actx = idx;
+    if (m->cfg.mmu)
+        load_regs(m, k, &m->ctxs[idx]);
+    if (!(m->cur[c] = slot_get(m, c, ctx)))
+        return mmusim_diag_set(d, -MMUSIM_E_NOMEM, "out of memory (counters)");
+    m->cur[c]->switches++;
+    if (had && m->asid_bits == 0 && m->cfg.mmu)
+        flush_on_switch(m, c);
+    return 0;
+}
+
+/* The core that runs ctx: where it is current, else a switch onto the
+ * core of the last SWITCH event. */
+static int core_for(mmusim_machine *m, uint32_t ctx, unsigned *out, mmusim_diag *d)
+{
+    for (unsigned c = 0; c < m->ncores; c++)
+        if (m->cores[c].ctx == ctx && m->cur[c]) {
+            *out = c;
+            return 0;
+        }
+    *out = m->cur_core;
+    return switch_to(m, m->cur_core, ctx, d);
+}
+
+/* ------------------------------------------------------------------ */
+/* the first-touch mapper */
+
+int mmusim_machine_map_first_touch(mmusim_machine *m, uint32_t ctx, unsigned stage, uint64_t va,
+                                   mmusim_diag *d)
+{
+    if (!m || !m->cfg.mmu)
+        return mmusim_diag_set(d, -MMUSIM_E_STATE, "first-touch mapping needs mmu = true");
+    const unsigned pg = stage == 2 ? m->cfg.cpu.granule_lg2 : m->cfg.cpu.page_lg2;
+    const uint64_t bytes = 1ull << pg, base = va & ~(bytes - 1);
+    const uint64_t align = bytes > MMUSIM_FRAME_BYTES ? bytes : 0;
+    const uint64_t fbytes = bytes < MMUSIM_FRAME_BYTES ? MMUSIM_FRAME_BYTES : bytes;
+    uint64_t pa;
+    int rc;
+    if (stage == 2) {
+        if (!m->stage2)
+            return mmusim_diag_set(d, -MMUSIM_E_STATE, "stage-2 mapping without stage 2");
+        if ((rc = mmusim_frames_alloc(m->data, fbytes, align, &pa, d)))
+            return rc;
+        mmusim_pt_attrs a = {.perm = MMUSIM_PERM_PR | MMUSIM_PERM_UR | MMUSIM_PERM_PW |
+                                     MMUSIM_PERM_UW | MMUSIM_PERM_PX | MMUSIM_PERM_UX,
+                             .mem = 0xf, .page_lg2 = (uint8_t)pg};
+        return mmusim_pt_map(m->s2, base, pa, bytes, &a, d);
+    }
+    size_t idx;
+    if (!find_ctx(m, ctx, &idx))
+        return mmusim_diag_set(d, -MMUSIM_E_STATE, "context %" PRIu32 " has no tables", ctx);
+    /* ARMv5 tiny (1K) pages share a frame: carve them from 4K frames. */
+    if ((rc = mmusim_frames_alloc(m->stage2 ? m->ipas : m->data, fbytes, align, &pa, d)))
+        return rc;
+    mmusim_pt_attrs a = {.perm = MMUSIM_PERM_PR | MMUSIM_PERM_PW | MMUSIM_PERM_UR | MMUSIM_PERM_UW |
+                                 MMUSIM_PERM_UX,
+                         .ng = m->asid_bits && m->fmt != MMUSIM_XLAT_ARMV5,
+                         .mem = is_short(m->fmt) ? 0x3 /* C, B: write-back */ : 0,
+                         .page_lg2 = (uint8_t)pg};
+    if (is_short(m->fmt)) /* execute follows read (ARMv5), or XN = 0: both levels execute */
+        a.perm |= MMUSIM_PERM_PX;
+    return mmusim_pt_map(m->ctxs[idx].pt, base, pa, bytes, &a, d);
+}
+
+static int default_handler(void *ud, mmusim_machine *m, const mmusim_fault_info *f,
+                           mmusim_diag *d)
+{
+    (void)ud;
+    if (f->fault.type != MMUSIM_FAULT_TRANSLATION)
+        return 0;
+    const uint64_t addr = f->fault.stage == 2 ? f->fault.ipa : f->va;
+    int rc = mmusim_machine_map_first_touch(m, f->ctx, f->fault.stage, addr, d);
+    if (rc)
+        return rc;
+    mmusim_cpu_counters *k = m->cur[f->core];
+    if (f->fault.stage == 2)
+        k->s2_pages_mapped++;
+    else
+        k->pages_mapped++;
+    k->cycles[MMUSIM_CYC_FAULT] += m->cfg.timing.map;
+    return 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* walks */
+
+/* log2 of the region a table descriptor at `level` maps. */
+static unsigned region_lg2(int fmt, unsigned grain, unsigned level)
+{
+    if (is_short(fmt))
+        return 20; /* a first-level (coarse/fine table) descriptor: 1 MiB */
+    return grain + (3 - level) * (grain - 3);
+}
+
+static unsigned s2_grain(const mmusim_machine *m)
+{
+    return m->fmt == MMUSIM_XLAT_AARCH64 ? m->cfg.cpu.granule_lg2 : 12;
+}
+
+/* One descriptor read through the hierarchy from the walk point. */
+static void walk_read(mmusim_machine *m, cpu_core *k, mmusim_cpu_counters *cnt,
+                      const mmusim_xlat_read *r)
+{
+    int where = mmusim__hier_access(m->h, k->walk_from, MMUSIM_A_READ, r->addr, r->addr, r->bytes,
+                                    NULL);
+    unsigned w = where < 0 ? MMUSIM_SERVED_MEMORY : (unsigned)where;
+    cnt->walk_reads++;
+    cnt->walk_reads_at[r->stage == 2][r->level & 3][w]++;
+    cnt->cycles[MMUSIM_CYC_WALK] += m->lat[w];
+}
+
+/*
+ * Replays the reads of a walk (successful or not) through the walk
+ * caches, IPA caches and hierarchy; on success, fills the walk caches and
+ * IPA caches with what it learnt.
+ */
+static void replay_walk(mmusim_machine *m, cpu_core *k, mmusim_cpu_counters *cnt,
+                        const mmusim_xlat_result *res, uint64_t mva, int ok, uint16_t asid)
+{
+    const mmusim_xlat_read *rd = res->reads;
+    const unsigned n = res->nreads < MMUSIM_XLAT_MAX_READS ? res->nreads : MMUSIM_XLAT_MAX_READS;
+    const unsigned grain = is_short(m->fmt) ? 12 : m->cfg.cpu.granule_lg2;
+    /* The deepest stage-1 table level a walk cache holds for mva. */
+    int skip_upto = -1;
+    for (unsigned i = 0; i < m->nwalkc; i++) {
+        const mmusim_tlb_entry *e = mmusim_tlb_lookup(k->tlb[m->walkc[i]], mva, asid, m->vmid,
+                                                      MMUSIM_TLB_EL10, MMUSIM_XA_READ);
+        if (e && (int)e->level > skip_upto)
+            skip_upto = e->level;
+    }
+    if (skip_upto >= 0)
+        cnt->walk_cache_hits++;
+    for (unsigned i = 0; i < n; i++) {
+        if (rd[i].stage == 1) {
+            if ((int)rd[i].level <= skip_upto)
+                cnt->walk_reads_skipped++;
+            else
+                walk_read(m, k, cnt, &rd[i]);
+            continue;
+        }
+        /* A group of stage-2 reads translating one IPA: rd[i..j). */
+        unsigned j = i;
+        while (j < n && rd[j].stage == 2 && rd[j].ia == rd[i].ia)
+            j++;
+        /* for a table of stage 1 that the walk cache skipped: skipped too */
+        int for_skipped = j < n && rd[j].stage == 1 && (int)rd[j].level <= skip_upto;
+        int hit = 0;
+        for (unsigned q = 0; q < m->nipac && !for_skipped && !hit; q++)
+            hit = mmusim_tlb_lookup(k->tlb[m->ipac[q]], rd[i].ia, 0, m->vmid, MMUSIM_TLB_EL10,
+                                    MMUSIM_XA_READ) != NULL;
+        if (hit)
+            cnt->ipa_cache_hits++;
+        for (unsigned q = i; q < j; q++) {
+            if (for_skipped || hit)
+                cnt->walk_reads_skipped++;
+            else
+                walk_read(m, k, cnt, &rd[q]);
+        }
+        /* Cache the IPA's stage-2 translation when the group completed
+         * (its output is the next read's address, or the walk's PA). */
+        if (!hit && !for_skipped && m->nipac && (j < n || ok)) {
+            const unsigned lvl = rd[j - 1].level, lg = region_lg2(m->fmt, s2_grain(m), lvl);
+            const uint64_t out = j < n ? rd[j].addr : res->pa;
+            mmusim_tlb_entry e;
+            memset(&e, 0, sizeof e);
+            e.lg2_size = (uint8_t)(lvl == 3 ? s2_grain(m) : lg);
+            e.va = rd[i].ia & ~((1ull << e.lg2_size) - 1);
+            e.out = out & ~((1ull << e.lg2_size) - 1);
+            e.level = (uint8_t)lvl;
+            e.global = 1;
+            e.vmid = m->vmid;
+            e.stages = MMUSIM_TLB_STAGE2;
+            e.perm = 0x3f;
+            for (unsigned q = 0; q < m->nipac; q++)
+                (void)mmusim_tlb_insert(k->tlb[m->ipac[q]], &e); /* unsupported size: not cached */
+        }
+        i = j - 1;
+    }
+    if (!ok || !m->nwalkc)
+        return;
+    /* Cache the stage-1 table descriptors: every stage-1 read but the last. */
+    int last = -1;
+    for (unsigned i = 0; i < n; i++)
+        if (rd[i].stage == 1)
+            last = (int)i;
+    for (int i = 0; i < last; i++) {
+        if (rd[i].stage != 1 || (int)rd[i].level <= skip_upto)
+            continue;
+        mmusim_tlb_entry e;
+        memset(&e, 0, sizeof e);
+        e.lg2_size = (uint8_t)region_lg2(m->fmt, grain, rd[i].level);
+        e.va = mva & ~((1ull << e.lg2_size) - 1);
+        e.level = rd[i].level;
+        e.asid = asid;
+        e.vmid = m->vmid;
+        e.stages = MMUSIM_TLB_STAGE1;
+        for (int q = i + 1; q <= last; q++)
+            if (rd[q].stage == 1) {
+                e.out = rd[q].addr; /* where the next level was read */
+                break;
+            }
+        for (unsigned q = 0; q < m->nwalkc; q++)
+            (void)mmusim_tlb_insert(k->tlb[m->walkc[q]], &e);
+    }
+}
+
+/* FCSE: VAs below 32 MiB are relocated by the PID (ARMv5 with FCSEIDR). */
+static inline uint64_t fcse(const mmusim_xlat_regs *r, uint64_t va)
+{
+    return (va >> 25) == 0 ? va | (r->fcseidr & 0xfe000000u) : va;
+}
+
+static inline int perm_ok(unsigned perm, unsigned access)
+{
+    static const uint8_t need[3] = {MMUSIM_PERM_UR, MMUSIM_PERM_UW, MMUSIM_PERM_UX};
+    return (perm & need[access]) != 0;
+}
+
+/* Domain check of a short-descriptor entry: 1 allow, 0 domain fault,
+ * 2 Client (permissions apply). */
+static inline int domain_ok(const mmusim_xlat_regs *r, unsigned domain)
+{
+    const unsigned v = (unsigned)(r->dacr >> (2 * domain)) & 3;
+    return v == 3 ? 1 : v == 1 ? 2 : 0;
+}
+
+/*
+ * Translates `va` (folded) for an access of type `xa` (enum
+ * mmusim_xlat_access) on core c. Returns 1 with *mva and *pa, 0 if the
+ * access is dropped (unresolved fault), or a negative error.
+ */
+static int translate(mmusim_machine *m, unsigned c, uint64_t va, unsigned xa, uint64_t *mva,
+                     uint64_t *pa, mmusim_diag *d)
+{
+    cpu_core *k = &m->cores[c];
+    mmusim_cpu_counters *cnt = m->cur[c];
+    const actx *a = &m->ctxs[k->actx];
+    const uint64_t v = m->fmt == MMUSIM_XLAT_ARMV5 ? fcse(&k->regs, va) : va;
+    const int *chain = xa == MMUSIM_XA_EXEC ? m->ichain : m->dchain;
+    const unsigned nch = xa == MMUSIM_XA_EXEC ? m->ni : m->nd;
+    const int shortf = is_short(m->fmt);
+    unsigned lvl;
+    for (lvl = 0; lvl < nch; lvl++) {
+        const int ti = chain[lvl];
+        cnt->tlb_lookups[ti]++;
+        cnt->cycles[MMUSIM_CYC_TLB] += m->tlb_lat[ti];
+        const mmusim_tlb_entry *e =
+            mmusim_tlb_lookup(k->tlb[ti], v, a->asid, m->vmid, MMUSIM_TLB_EL10, xa);
+        if (!e)
+            continue;
+        int dom = shortf ? domain_ok(&k->regs, e->domain) : 2;
+        if (dom == 0 || (dom == 2 && !perm_ok(e->perm, xa)))
+            break; /* the walk finds the fault and reports it */
+        cnt->tlb_hits[ti]++;
+        *mva = v;
+        *pa = e->out + (v - e->va);
+        /* fill the levels above */
+        if (lvl) {
+            mmusim_tlb_entry f = *e;
+            f.locked = 0;
+            for (unsigned u = 0; u < lvl; u++)
+                (void)mmusim_tlb_insert(k->tlb[chain[u]], &f);
+        }
+        return 1;
+    }
+    /* A walk, retried after the handler maps. */
+    mmusim_xlat_port port = {mmusim_mem_port_read, m->mem};
+    mmusim_xlat_req q = {.va = va, .access = (uint8_t)xa, .priv = MMUSIM_PRIV_EL0};
+    mmusim_xlat_result res;
+    mmusim_xlat_fault f;
+    for (int attempt = 0; attempt <= MAX_RETRY; attempt++) {
+        int rc = mmusim_xlat_walk(m->fmt, &k->regs, &port, &q, &res, &f);
+        if (rc)
+            return mmusim_diag_set(d, rc, "walk of 0x%" PRIx64 ": %s", va, mmusim_strerror(rc));
+        cnt->walks++;
+        cnt->cycles[MMUSIM_CYC_WALK] += m->cfg.timing.walk;
+        const int ok = f.type == MMUSIM_FAULT_NONE;
+        replay_walk(m, k, cnt, &res, ok ? res.mva : fcse(&k->regs, va), ok, a->asid);
+        if (ok) {
+            for (unsigned u = 0; u < nch; u++)
+                (void)mmusim_tlb_fill(k->tlb[chain[u]], &res, MMUSIM_TLB_EL10, m->vmid);
+            *mva = res.mva;
+            *pa = res.pa;
+            return 1;
+        }
+        cnt->faults[f.type & 7]++;
+        cnt->cycles[MMUSIM_CYC_FAULT] += m->cfg.timing.fault;
+        if (attempt == MAX_RETRY)
+            break;
+        mmusim_fault_info fi = {a->ctx, c, va, (uint8_t)xa, f};
+        rc = m->handler(m->handler_ud, m, &fi, d);
+        if (rc < 0)
+            return rc;
+        if (rc == 0)
+            break;
+        /* the handler may have switched or mapped: reload what it changed */
+        cnt = m->cur[c];
+    }
+    cnt->faults_unresolved++;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* the run loop */
+
+static inline void demand(mmusim_machine *m, cpu_core *k, mmusim_cpu_counters *cnt, unsigned t,
+                          uint64_t va, uint64_t pa, uint32_t size)
+{
+    const int entry = t == MMUSIM_A_IFETCH ? k->ientry : k->dentry;
+    uint64_t wb = 0;
+    const int where = mmusim__hier_access(m->h, entry, t, va, pa, size, &wb);
+    cnt->accesses[t]++;
+    if (where == entry) {
+        cnt->served[t][where < 0 ? MMUSIM_SERVED_MEMORY : (unsigned)where]++;
+        if (where >= 0)
+            return;
+    } else {
+        const unsigned w = where < 0 ? MMUSIM_SERVED_MEMORY : (unsigned)where;
+        cnt->served[t][w]++;
+        const uint32_t base = entry < 0 ? 0 : m->lat[entry];
+        if (m->lat[w] > base)
+            cnt->cycles[where < 0 ? MMUSIM_CYC_MEMORY : MMUSIM_CYC_CACHE] += m->lat[w] - base;
+    }
+    if (entry < 0 && where < 0)
+        cnt->cycles[MMUSIM_CYC_MEMORY] += m->lat[MMUSIM_SERVED_MEMORY];
+    if (wb) {
+        cnt->writebacks += wb;
+        cnt->cycles[MMUSIM_CYC_WRITEBACK] += wb * m->cfg.timing.writeback;
+    }
+}
+
+static int do_event(mmusim_machine *m, const mmusim_rec *r, mmusim_diag *d)
+{
+    int rc;
+    switch (r->kind) {
+    case MMUSIM_REC_SWITCH:
+        if (r->arg >= m->ncores)
+            return mmusim_diag_set(d, -MMUSIM_E_FORMAT,
+                                   "record %" PRIu64 ": switch to core %" PRIu64
+                                   " of a %u-core machine (cpu.cores)",
+                                   m->nrec, r->arg, m->ncores);
+        m->cur_core = (unsigned)r->arg;
+        if (m->cores[m->cur_core].ctx != r->ctx || !m->cur[m->cur_core])
+            if ((rc = switch_to(m, m->cur_core, r->ctx, d)))
+                return rc;
+        return 0;
+    case MMUSIM_REC_TLBI: {
+        unsigned c;
+        if ((rc = core_for(m, r->ctx, &c, d)))
+            return rc;
+        mmusim_tlbi op = {.op = (uint8_t)(r->flags & 0x7f), .regime = MMUSIM_TLB_EL10,
+                          .asid = (uint16_t)(r->arg & 0xffff), .vmid = m->vmid, .addr = r->va};
+        if (op.op >= MMUSIM_TLBI__COUNT)
+            return mmusim_diag_set(d, -MMUSIM_E_FORMAT,
+                                   "record %" PRIu64 ": unknown TLB operation %u", m->nrec,
+                                   op.op);
+        rc = mmusim_machine_tlbi(m, c, &op, (r->flags & 0x80) != 0);
+        return rc < 0 ? mmusim_diag_set(d, rc, "record %" PRIu64 ": TLBI failed", m->nrec) : 0;
+    }
+    case MMUSIM_REC_CMO: {
+        unsigned c;
+        if ((rc = core_for(m, r->ctx, &c, d)))
+            return rc;
+        if (r->flags < MMUSIM_CMO_CLEAN || r->flags > MMUSIM_CMO_CLEAN_INVAL)
+            return mmusim_diag_set(d, -MMUSIM_E_FORMAT,
+                                   "record %" PRIu64 ": unknown cache operation %u", m->nrec,
+                                   r->flags);
+        mmusim_cmo_result res = {0, 0};
+        if (!m->cfg.mmu) {
+            mmusim_hier_cmo_event(m->h, r->flags, r->va, r->va, r->arg, &res);
+        } else {
+            /* By VA: each page's PA from the context's tables; unmapped pages
+             * hold nothing to maintain. */
+            const actx *a = &m->ctxs[m->cores[c].actx];
+            uint64_t va = r->va, end = r->va + r->arg;
+            while (va < end) {
+                mmusim_pt_mapping mp;
+                uint64_t step = 1ull << 12;
+                const uint64_t v = va; /* CMO operands are taken as folded VAs */
+                if (mmusim_pt_query(a->pt, v, &mp, NULL) == 1) {
+                    step = mp.bytes - (v - mp.va);
+                    uint64_t len = end - va < step ? end - va : step;
+                    mmusim_cmo_result one = {0, 0};
+                    mmusim_hier_cmo_event(m->h, r->flags, va, mp.pa + (v - mp.va), len, &one);
+                    res.lines += one.lines;
+                    res.dirty += one.dirty;
+                } else {
+                    step -= va & (step - 1);
+                }
+                if (va + step < va)
+                    break;
+                va += step;
+            }
+        }
+        charge_maint(m, m->cur[c], 1, 0, res.lines, res.dirty, 0);
+        barrier(m, m->cur[c]);
+        return 0;
+    }
+    default:
+        m->events_skipped++;
+        return 0;
+    }
+}
+
+int mmusim_machine_run(mmusim_machine *m, const mmusim_rec *recs, size_t n, mmusim_diag *d)
+{
+    if (!m || (!recs && n))
+        return mmusim_diag_set(d, -MMUSIM_E_INVAL, "mmusim_machine_run: NULL argument");
+    const int mmu = m->cfg.mmu;
+    for (size_t i = 0; i < n; i++, m->nrec++) {
+        const mmusim_rec *r = &recs[i];
+        const unsigned kind = r->kind;
+        int rc;
+        if (kind > MMUSIM_REC_MODIFY) {
+            if ((rc = do_event(m, r, d)))
+                return rc;
+            continue;
+        }
+        unsigned c = m->cur_core;
+        if (m->cores[c].ctx != r->ctx || !m->cur[c])
+            if ((rc = core_for(m, r->ctx, &c, d)))
+                return rc;
+        cpu_core *k = &m->cores[c];
+        mmusim_cpu_counters *cnt = m->cur[c];
+        const uint32_t size = r->size ? r->size : 1;
+        uint64_t va = r->va, mva = va, pa = (r->flags & MMUSIM_RECF_PA) ? r->pa : va;
+        if (kind == MMUSIM_REC_IFETCH)
+            cnt->instructions++;
+        if (mmu) {
+            if (m->fold_on) {
+                if ((rc = mmusim_fold_addr_fast(m->fold, r->ctx, va, &va, d)))
+                    return mmusim_diag_set(d, rc, "record %" PRIu64 ": %s", m->nrec, d ? d->msg : "");
+            } else if (is_32bit(m->fmt) && (va >> 32)) {
+                return mmusim_diag_set(d, -MMUSIM_E_RANGE,
+                                       "record %" PRIu64 ": address 0x%" PRIx64
+                                       " does not fit the 32-bit %s core (cpu.fold = false)",
+                                       m->nrec, va, mmusim_xlat_format_name(m->fmt));
+            }
+            const unsigned xa = kind == MMUSIM_REC_IFETCH ? MMUSIM_XA_EXEC
+                                : kind == MMUSIM_REC_WRITE ? MMUSIM_XA_WRITE
+                                                           : MMUSIM_XA_READ;
+            rc = translate(m, c, va, xa, &mva, &pa, d);
+            if (rc < 0)
+                return rc;
+            cnt = m->cur[c];
+            if (rc == 0)
+                continue;
+            if (kind == MMUSIM_REC_MODIFY) {
+                /* the store half needs write permission: check it too */
+                uint64_t mva2, pa2;
+                rc = translate(m, c, va, MMUSIM_XA_WRITE, &mva2, &pa2, d);
+                if (rc < 0)
+                    return rc;
+                cnt = m->cur[c];
+                demand(m, k, cnt, MMUSIM_A_READ, mva, pa, size);
+                if (rc)
+                    demand(m, k, cnt, MMUSIM_A_WRITE, mva2, pa2, size);
+                continue;
+            }
+        }
+        if (kind == MMUSIM_REC_IFETCH)
+            demand(m, k, cnt, MMUSIM_A_IFETCH, mva, pa, size);
+        else if (kind == MMUSIM_REC_MODIFY) {
+            demand(m, k, cnt, MMUSIM_A_READ, mva, pa, size);
+            demand(m, k, cnt, MMUSIM_A_WRITE, mva, pa, size);
+        } else
+            demand(m, k, cnt, kind == MMUSIM_REC_WRITE ? MMUSIM_A_WRITE : MMUSIM_A_READ, mva, pa,
+                   size);
+    }
+    return 0;
+}
+
+int mmusim_machine_finish(mmusim_machine *m, mmusim_diag *d)
+{
+    if (!m)
+        return mmusim_diag_set(d, -MMUSIM_E_INVAL, "mmusim_machine_finish: NULL argument");
+    if (m->cfg.writeback_at_end)
+        return mmusim_hier_writeback_all(m->h, NULL);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* introspection */
+
+const mmusim_config *mmusim_machine_config(const mmusim_machine *m) { return &m->cfg; }
+const mmusim_hier *mmusim_machine_hier(const mmusim_machine *m) { return m->h; }
+unsigned mmusim_machine_ncores(const mmusim_machine *m) { return m->ncores; }
+uint64_t mmusim_machine_events_skipped(const mmusim_machine *m) { return m->events_skipped; }
+
+const mmusim_tlb *mmusim_machine_tlb(const mmusim_machine *m, unsigned core, unsigned idx)
+{
+    return core < m->ncores && idx < m->ntlbs ? m->cores[core].tlb[idx] : NULL;
+}
+
+uint64_t mmusim_machine_regions_folded(const mmusim_machine *m)
+{
+    return m->fold ? mmusim_fold_get_stats(m->fold)->regions_folded : 0;
+}
+
+static void add(mmusim_cpu_counters *a, const mmusim_cpu_counters *b)
+{
+    uint64_t *x = (uint64_t *)a;
+    const uint64_t *y = (const uint64_t *)b;
+    _Static_assert(sizeof(mmusim_cpu_counters) % sizeof(uint64_t) == 0, "counters are u64");
+    for (size_t i = 0; i < sizeof *a / sizeof *x; i++)
+        x[i] += y[i];
+}
+
+/* Contexts in order of first appearance, which is the order of m->ctxs. */
+size_t mmusim_machine_ncontexts(const mmusim_machine *m) { return m->nctx; }
+
+int mmusim_machine_context(const mmusim_machine *m, size_t i, uint32_t *ctx,
+                           mmusim_cpu_counters *out)
+{
+    if (i >= m->nctx)
+        return -MMUSIM_E_RANGE;
+    memset(out, 0, sizeof *out);
+    if (ctx)
+        *ctx = m->ctxs[i].ctx;
+    for (size_t k = 0; k < m->nslots; k++) {
+        const slot *s = &m->slots[m->order[k]];
+        if (s->ctx == m->ctxs[i].ctx)
+            add(out, &s->c);
+    }
+    return 0;
+}
+
+void mmusim_machine_core(const mmusim_machine *m, unsigned core, mmusim_cpu_counters *out)
+{
+    memset(out, 0, sizeof *out);
+    for (size_t k = 0; k < m->nslots; k++) {
+        const slot *s = &m->slots[m->order[k]];
+        if (s->core == core)
+            add(out, &s->c);
+    }
+}
+
+void mmusim_machine_total(const mmusim_machine *m, mmusim_cpu_counters *out)
+{
+    memset(out, 0, sizeof *out);
+    for (size_t k = 0; k < m->nslots; k++)
+        add(out, &m->slots[m->order[k]].c);
+}
+
+uint64_t mmusim_machine_cycles(const mmusim_machine *m, mmusim_cpu_counters *c)
+{
+    c->cycles[MMUSIM_CYC_BASE] = (c->instructions * m->cfg.timing.cpi_milli + 500) / 1000;
+    uint64_t t = 0;
+    for (int i = 0; i < MMUSIM_CYC__COUNT; i++)
+        t += c->cycles[i];
+    return t;
+}
