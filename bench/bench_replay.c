@@ -72,29 +72,44 @@ int main(int argc, char **argv)
     uint64_t refs = 0, l1d_miss = 0;
     for (int r = 0; r < reps; r++) {
         mmusim_hier *h = NULL;
+        mmusim_machine *m = NULL;
         mmusim_trace_reader *tr = NULL;
-        if (mmusim_hier_new(&h, &cfg.hier, &d) || mmusim_trace_open(&tr, path, MMUSIM_TRACE_AUTO, &d))
+        /* mmu = true: the whole core (TLBs, walks, first-touch mapping,
+         * timing); false: the cache hierarchy's batch entry point. */
+        if ((cfg.mmu ? mmusim_machine_new(&m, &cfg, &d) : mmusim_hier_new(&h, &cfg.hier, &d)) ||
+            mmusim_trace_open(&tr, path, MMUSIM_TRACE_AUTO, &d))
             return fprintf(stderr, "%s\n", d.msg), 1;
         refs = 0;
         long n;
         double t0 = now();
-        while ((n = mmusim_trace_read(tr, buf, BATCH, &d)) > 0)
-            refs += decode_only ? (uint64_t)n : mmusim_hier_run(h, buf, (size_t)n);
+        while ((n = mmusim_trace_read(tr, buf, BATCH, &d)) > 0) {
+            if (decode_only) {
+                refs += (uint64_t)n;
+            } else if (m) {
+                if (mmusim_machine_run(m, buf, (size_t)n, &d))
+                    return fprintf(stderr, "%s\n", d.msg), 1;
+                refs += (uint64_t)n;
+            } else {
+                refs += mmusim_hier_run(h, buf, (size_t)n);
+            }
+        }
         double t = now() - t0;
         if (n < 0)
             return fprintf(stderr, "%s\n", d.msg), 1;
-        int di = mmusim_hier_find(h, cfg.hier.dentry);
-        l1d_miss = di >= 0 ? mmusim_hier_stats(h, (unsigned)di)->miss[MMUSIM_A_READ] : 0;
+        const mmusim_hier *hh = m ? mmusim_machine_hier(m) : h;
+        int di = mmusim_hier_find(hh, cfg.hier.dentry);
+        l1d_miss = di >= 0 ? mmusim_hier_stats(hh, (unsigned)di)->miss[MMUSIM_A_READ] : 0;
         rate[r] = (double)refs / t;
         printf("rep %d: %" PRIu64 " refs in %.3f s = %.1f M refs/s\n", r + 1, refs, t, rate[r] / 1e6);
         mmusim_trace_close(tr);
         mmusim_hier_free(h);
+        mmusim_machine_free(m);
     }
     qsort(rate, (size_t)reps, sizeof *rate, cmp_double);
     double med = reps % 2 ? rate[reps / 2] : (rate[reps / 2 - 1] + rate[reps / 2]) / 2;
     printf("median: %.1f M refs/s over %d reps (%s, preset %s%s; %" PRIu64 " refs, l1d read misses %" PRIu64
            ")\n",
-           med / 1e6, reps, path, cfg.preset, decode_only ? ", decode only" : "", refs, l1d_miss);
+           med / 1e6, reps, path, cfg.preset, decode_only ? ", decode only" : cfg.mmu ? ", mmu" : "", refs, l1d_miss);
     free(buf);
     free(rate);
     return 0;

@@ -77,6 +77,65 @@ static int replay_machine(mmusim_machine *m, const char *path, int fmt, mmusim_r
     return n < 0 ? (int)n : 0;
 }
 
+/*
+ * Several traces with translation on: each trace is a process, its own
+ * address space (context k, or k << 24 | the recorded context), on core
+ * k mod cpu.cores. They take turns of `quantum` records, round-robin,
+ * each turn starting with a SWITCH of its context onto its core, so
+ * traces sharing a core are time-sliced and traces on different cores
+ * interleave in steps of a quantum (docs/architecture.md, "Cores").
+ */
+static int replay_processes(mmusim_machine *m, const char *const *traces, int ntraces, int fmt,
+                            uint64_t quantum, mmusim_rec *buf, uint64_t *by_kind, mmusim_diag *d)
+{
+    mmusim_trace_reader *r[256] = {0};
+    int live = 0, rc = 0;
+    for (int k = 0; k < ntraces && !rc; k++)
+        if (!(rc = mmusim_trace_open(&r[k], traces[k], fmt, d)))
+            live++;
+    const unsigned cores = mmusim_machine_ncores(m);
+    while (!rc && live) {
+        for (int k = 0; k < ntraces && !rc; k++) {
+            if (!r[k])
+                continue;
+            uint64_t done = 0;
+            mmusim_rec sw = {.kind = MMUSIM_REC_SWITCH, .ctx = (uint32_t)k << 24,
+                             .arg = (uint64_t)k % cores, .size = 0};
+            rc = mmusim_machine_run(m, &sw, 1, d);
+            by_kind[MMUSIM_REC_SWITCH]++;
+            while (!rc && done < quantum) {
+                size_t want = quantum - done < BATCH ? (size_t)(quantum - done) : BATCH;
+                long n = mmusim_trace_read(r[k], buf, want, d);
+                if (n < 0) {
+                    rc = (int)n;
+                    break;
+                }
+                if (n == 0) {
+                    mmusim_trace_close(r[k]);
+                    r[k] = NULL;
+                    live--;
+                    break;
+                }
+                for (long i = 0; i < n; i++) {
+                    by_kind[buf[i].kind <= MMUSIM_REC__LAST ? buf[i].kind : 0]++;
+                    buf[i].ctx = (uint32_t)k << 24 | (buf[i].ctx & 0xffffffu);
+                    if (buf[i].kind == MMUSIM_REC_SWITCH)
+                        buf[i].arg = (uint64_t)k % cores; /* a trace stays on its core */
+                }
+                if ((rc = mmusim_machine_run(m, buf, (size_t)n, d))) {
+                    char msg[sizeof d->msg];
+                    snprintf(msg, sizeof msg, "%s", d->msg);
+                    mmusim_diag_set(d, rc, "%s: %s", traces[k], msg);
+                }
+                done += (uint64_t)n;
+            }
+        }
+    }
+    for (int k = 0; k < ntraces; k++)
+        mmusim_trace_close(r[k]);
+    return rc;
+}
+
 static void run_counts(mmusim_stats *s, const char *const *traces, int ntraces,
                        const uint64_t *by_kind)
 {
@@ -106,7 +165,7 @@ static void run_counts(mmusim_stats *s, const char *const *traces, int ntraces,
  * carry every figure.
  */
 static int run_machine(const mmusim_config *cfg, const char *const *traces, int ntraces, int fmt,
-                       const char *json, const char *csv, int quiet)
+                       uint64_t quantum, const char *json, const char *csv, int quiet)
 {
     mmusim_diag d;
     mmusim_diag_clear(&d);
@@ -124,8 +183,10 @@ static int run_machine(const mmusim_config *cfg, const char *const *traces, int 
     }
     uint64_t by_kind[MMUSIM_REC__LAST + 1] = {0};
     double t0 = now();
-    for (int k = 0; k < ntraces && !rc; k++)
-        rc = replay_machine(m, traces[k], fmt, buf, by_kind, &d);
+    if (ntraces == 1)
+        rc = replay_machine(m, traces[0], fmt, buf, by_kind, &d);
+    else
+        rc = replay_processes(m, traces, ntraces, fmt, quantum, buf, by_kind, &d);
     if (!rc)
         rc = mmusim_machine_finish(m, &d);
     double secs = now() - t0;
@@ -167,6 +228,7 @@ int cmd_run(int argc, char **argv)
     memset(&co, 0, sizeof co);
     const char *json = NULL, *csv = NULL, *traces[256];
     int ntraces = 0, fmt = MMUSIM_TRACE_AUTO, quiet = 0;
+    uint64_t quantum = 1000000; /* records a trace runs before the next takes its turn */
     for (int i = 1; i < argc; i++) {
         int k = cli_config_opt(&co, "run", argc, argv, &i);
         if (k < 0)
@@ -174,7 +236,8 @@ int cmd_run(int argc, char **argv)
         if (k)
             continue;
         const char *a = argv[i];
-        if ((!strcmp(a, "--json") || !strcmp(a, "--csv") || !strcmp(a, "--format")) && i + 1 >= argc)
+        if ((!strcmp(a, "--json") || !strcmp(a, "--csv") || !strcmp(a, "--format") ||
+             !strcmp(a, "--quantum")) && i + 1 >= argc)
             return cli_usage_error("run", "%s needs a value", a);
         if (!strcmp(a, "--json"))
             json = argv[++i];
@@ -183,6 +246,13 @@ int cmd_run(int argc, char **argv)
         else if (!strcmp(a, "--format")) {
             if (mmusim_trace_format_parse(argv[++i], &fmt))
                 return cli_usage_error("run", "unknown trace format '%s' (native, lackey, din)", argv[i]);
+        } else if (!strcmp(a, "--quantum")) {
+            char *end;
+            unsigned long long q = strtoull(argv[++i], &end, 10);
+            if (*end || q == 0 || argv[i][0] == '-')
+                return cli_usage_error("run", "--quantum: expected a number of records >= 1, not '%s'",
+                                       argv[i]);
+            quantum = q;
         } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q"))
             quiet = 1;
         else if (!strcmp(a, "--"))
@@ -203,7 +273,7 @@ int cmd_run(int argc, char **argv)
     if (rc)
         return rc;
     if (cfg.mmu)
-        return run_machine(&cfg, traces, ntraces, fmt, json, csv, quiet);
+        return run_machine(&cfg, traces, ntraces, fmt, quantum, json, csv, quiet);
 
     mmusim_diag d;
     mmusim_diag_clear(&d);

@@ -10,9 +10,12 @@ static const char usage[] =
     "usage: mmusim <command> [options]\n"
     "\n"
     "commands:\n"
-    "  run      replay traces through a configured cache hierarchy\n"
+    "  run      replay traces through a configured cache hierarchy (and, with mmu=true,\n"
+    "           the cores' TLBs and walks, with cycles)\n"
     "           mmusim run [--preset P] [--config F.yaml] [--set KEY=VALUE]... [--no-mmu]\n"
-    "                      [--json F] [--csv F] [--format F] [--quiet] TRACE...\n"
+    "                      [--json F] [--csv F] [--format F] [--quantum N] [--quiet] TRACE...\n"
+    "           with mmu=true each trace is a process on core k mod cpu.cores, taking turns\n"
+    "           of N records (default 1000000)\n"
     "  config   print the resolved configuration, the keys or the presets\n"
     "           mmusim config show [--preset P] [--config F] [--set KEY=VALUE]...\n"
     "           mmusim config keys | mmusim config presets\n"
@@ -26,7 +29,7 @@ static const char usage[] =
     "                       [--image FILE@ADDR]... [--access r|w|x] [--user|--el2] [--verbose] VA...\n"
     "\n"
     "  mmusim --version | mmusim help\n"
-    "Documentation: docs/ (config.md, stats.md, trace-format.md).\n";
+    "Documentation: docs/ (config.md, stats.md, timing.md, trace-format.md).\n";
 
 int cli_error(const char *fmt, ...)
 {

@@ -30,12 +30,12 @@
  * ----------
  *  - tags[i] == INVALID_TAG iff line i is invalid; a valid line's tag is
  *    unique within its set. Breaking uniqueness double-counts hits.
- *  - `last_line` is the line of the most recent access to this level, and
+ *  - `hot.last_line` is the line of the most recent access to this level, and
  *    is only set when that access left the line most recently used in its
  *    set (and, with 3C on, in the fully associative shadow). Every other
  *    operation on the level (fills, evictions, maintenance, back-
  *    invalidation, exclusive moves) resets it. Hence a repeat access to
- *    `last_line` is a hit that changes no replacement state, which is
+ *    `hot.last_line` is a hit that changes no replacement state, which is
  *    what the fast path in mmusim_hier_run relies on: if any path forgot
  *    to reset it, a hit would be counted on a line no longer present.
  */
@@ -67,9 +67,9 @@ typedef struct cache {
     int next;         /* index of the next level, or MEMORY */
     uint8_t is_vidx;  /* index from the VA */
     uint8_t is_vtag;  /* tag from the VA */
-    /* fast path: see the invariants above */
-    uint32_t last_line;
-    uint64_t last_va, last_pa; /* first byte of last_line, virtual and physical */
+    /* fast path: see the invariants above (last_line and friends live in
+     * `hot`, which the core reads in line: cache_internal.h) */
+    mmusim__cache_hot hot;
     /* 3C */
     mmusim__blockset seen;
     mmusim__falru fa;
@@ -205,7 +205,11 @@ static int cache_init(cache *c, const mmusim_cache_params *p)
     if (!c->tags || !c->other || !c->stamp || !c->dirty || !c->plru || !c->rr)
         return -MMUSIM_E_NOMEM;
     memset(c->tags, 0xff, lines * sizeof *c->tags);
-    c->last_line = NO_LINE;
+    c->hot.last_line = NO_LINE;
+    c->hot.line_bytes = p->line_bytes;
+    c->hot.write_back = p->write == MMUSIM_WRITE_BACK;
+    c->hot.dirty = c->dirty;
+    c->hot.access = c->st.access;
     if (p->classify_3c) {
         if (mmusim__blockset_init(&c->seen) < 0 || mmusim__falru_init(&c->fa, (uint32_t)lines) < 0)
             return -MMUSIM_E_NOMEM;
@@ -420,7 +424,7 @@ static int drop_line(mmusim_hier *h, int ci, uint32_t l, int writeback, int evic
     c->tags[l] = INVALID_TAG;
     c->dirty[l] = 0;
     c->stamp[l] = 0; /* invalid lines are the first victims (choose_victim) */
-    c->last_line = NO_LINE;
+    c->hot.last_line = NO_LINE;
     if (c->p.classify_3c && !evicting)
         mmusim__falru_remove(&c->fa, c->is_vtag ? vblk : pblk);
     if (was_dirty && writeback) {
@@ -537,7 +541,7 @@ static void exclusive_insert(mmusim_hier *h, int xi, uint64_t va, uint64_t pa, u
     cache *x = &h->c[xi];
     uint64_t step = x->p.line_bytes;
     uint64_t n = len > step ? len / step : 1;
-    x->last_line = NO_LINE;
+    x->hot.last_line = NO_LINE;
     for (uint64_t k = 0; k < n; k++) {
         uint64_t vblk = (va + k * step) >> x->lg2_line, pblk = (pa + k * step) >> x->lg2_line;
         uint32_t l = lookup(x, x->is_vidx ? vblk : pblk, x->is_vtag ? vblk : pblk);
@@ -555,9 +559,9 @@ static void exclusive_insert(mmusim_hier *h, int xi, uint64_t va, uint64_t pa, u
 /* Records line l, holding blocks (vblk, pblk), as the last one accessed. */
 static inline void set_last(cache *c, uint32_t l, uint64_t vblk, uint64_t pblk)
 {
-    c->last_line = l;
-    c->last_va = vblk << c->lg2_line;
-    c->last_pa = pblk << c->lg2_line;
+    c->hot.last_line = l;
+    c->hot.last_va = vblk << c->lg2_line;
+    c->hot.last_pa = pblk << c->lg2_line;
 }
 
 /* One demand access to one line of cache ci ([va, va+size) within the line). */
@@ -585,7 +589,7 @@ static void line_access(mmusim_hier *h, int ci, unsigned t, uint64_t va, uint64_
                 c->dirty[l] = 1;
             } else {
                 c->st.writethroughs++;
-                c->last_line = NO_LINE;
+                c->hot.last_line = NO_LINE;
                 send(h, c->next, MMUSIM_A_WRITE, va, pa, size);
                 return;
             }
@@ -606,7 +610,7 @@ static void line_access(mmusim_hier *h, int ci, unsigned t, uint64_t va, uint64_
         else
             c->st.capacity[t]++;
     }
-    c->last_line = NO_LINE;
+    c->hot.last_line = NO_LINE;
     if (c->excl && t != MMUSIM_A_WRITE) {
         /* Exclusive miss: forward the fetch; the line goes to the level
          * above only. */
@@ -691,13 +695,13 @@ static inline int quick_hit(cache *c, unsigned t, uint64_t va, uint64_t pa, uint
 {
     if (t == MMUSIM_A_WRITE && c->p.write != MMUSIM_WRITE_BACK)
         return 0;
-    uint32_t l = c->last_line;
+    uint32_t l = c->hot.last_line;
     /* Within the last line, at the same offset by VA and by PA, without
      * straddling (an address below the line wraps to a huge offset and
      * fails the first compare, so the sum cannot wrap). Conservative: a
      * VIVT alias with another PA takes the general path, which is exact. */
-    const uint64_t vo = va - c->last_va;
-    if (l != NO_LINE && vo == pa - c->last_pa && vo < c->p.line_bytes && vo + size <= c->p.line_bytes)
+    const uint64_t vo = va - c->hot.last_va;
+    if (l != NO_LINE && vo == pa - c->hot.last_pa && vo < c->p.line_bytes && vo + size <= c->p.line_bytes)
         goto hit;
     const unsigned lg = c->lg2_line;
     uint64_t vblk = va >> lg;
@@ -829,6 +833,10 @@ int mmusim__hier_access(mmusim_hier *h, int entry, unsigned t, uint64_t va, uint
 }
 
 int mmusim__hier_ientry(const mmusim_hier *h) { return h->ientry; }
+mmusim__cache_hot *mmusim__hier_hot(mmusim_hier *h, int idx)
+{
+    return idx >= 0 && (unsigned)idx < h->n ? &h->c[idx].hot : NULL;
+}
 int mmusim__hier_dentry(const mmusim_hier *h) { return h->dentry; }
 int mmusim__hier_next(const mmusim_hier *h, int idx)
 {
@@ -846,7 +854,7 @@ static void clean_line(mmusim_hier *h, int ci, uint32_t l)
     line_blocks(c, l, &vblk, &pblk);
     c->dirty[l] = 0;
     c->st.writebacks++;
-    c->last_line = NO_LINE;
+    c->hot.last_line = NO_LINE;
     send(h, c->next, MMUSIM_A_WRITE, vblk << c->lg2_line, pblk << c->lg2_line, c->p.line_bytes);
 }
 

@@ -5,6 +5,40 @@
 
 #include "mmusim/cache.h"
 
+/*
+ * The state of a level's "same line as the last access" fast path
+ * (lib/cache/cache.c states the invariant: a repeat access to last_line
+ * is a hit that changes no replacement state), exposed so the core can
+ * take it in line. Read it with mmusim__cache_hot_hit only.
+ */
+typedef struct mmusim__cache_hot {
+    uint32_t last_line;        /* UINT32_MAX: none */
+    uint32_t line_bytes;
+    uint64_t last_va, last_pa; /* first byte of last_line, virtual and physical */
+    uint8_t *dirty;            /* the level's dirty bits */
+    uint64_t *access;          /* the level's demand access counters (stats.access) */
+    uint8_t write_back;
+} mmusim__cache_hot;
+
+/* The fast path of mmusim__hier_access: 1 if the access is a hit in the
+ * level's last line (counted, dirty bit set for a write), 0 otherwise
+ * (nothing changed: call mmusim__hier_access). */
+static inline int mmusim__cache_hot_hit(mmusim__cache_hot *c, unsigned t, uint64_t va,
+                                        uint64_t pa, uint32_t size)
+{
+    const uint32_t l = c->last_line;
+    const uint64_t vo = va - c->last_va;
+    if (l == UINT32_MAX || vo != pa - c->last_pa || vo >= c->line_bytes ||
+        vo + size > c->line_bytes || (t == MMUSIM_A_WRITE && !c->write_back))
+        return 0;
+    if (t == MMUSIM_A_WRITE)
+        c->dirty[l] = 1;
+    c->access[t]++;
+    return 1;
+}
+
+mmusim__cache_hot *mmusim__hier_hot(mmusim_hier *h, int idx);
+
 /* The "served by memory" answer of mmusim__hier_access. */
 #define MMUSIM__SERVED_MEMORY (-1)
 

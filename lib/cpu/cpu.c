@@ -82,6 +82,15 @@ typedef struct slot {
     mmusim_cpu_counters c;
 } slot;
 
+/* The entry a TLB's last lookup hit, taken in line while nothing else
+ * touched that TLB: re-hitting the most recently used entry changes no
+ * replacement state under any policy, so skipping the lookup is exact. */
+typedef struct fast_entry {
+    uint64_t va, mask, out; /* page base (MVA), size - 1, output base */
+    uint8_t perm;           /* MMUSIM_PERM_* allowed (domain Manager: all) */
+    uint8_t valid;
+} fast_entry;
+
 typedef struct cpu_core {
     uint32_t ctx;            /* current context, NO_CTX before the first */
     size_t actx;             /* its index in m->ctxs */
@@ -89,6 +98,8 @@ typedef struct cpu_core {
     mmusim_tlb *tlb[MMUSIM_MAX_TLBS];
     int ientry, dentry;      /* this core's entry caches (or -1) */
     int walk_from;           /* where its walk reads enter (or -1) */
+    fast_entry fast[MMUSIM_MAX_TLBS];
+    mmusim__cache_hot *ihot, *dhot; /* the entry caches' fast paths (or NULL) */
 } cpu_core;
 
 struct mmusim_machine {
@@ -400,6 +411,10 @@ static int build_hier(mmusim_machine *m, mmusim_diag *d)
                                        "cpu.walk_from: no cache called '%s' (nor 'memory')", wf);
         }
     }
+    for (unsigned c = 0; c < m->ncores; c++) {
+        m->cores[c].ihot = mmusim__hier_hot(m->h, m->cores[c].ientry);
+        m->cores[c].dhot = mmusim__hier_hot(m->h, m->cores[c].dentry);
+    }
     for (unsigned i = 0; i < mmusim_hier_ncaches(m->h); i++)
         m->lat[i] = mmusim_hier_params_of(m->h, i)->latency;
     m->lat[MMUSIM_SERVED_MEMORY] = m->cfg.timing.memory;
@@ -582,6 +597,7 @@ static void barrier(mmusim_machine *m, mmusim_cpu_counters *k)
 static int tlbi_core(mmusim_machine *m, unsigned c, const mmusim_tlbi *op)
 {
     int removed = 0;
+    memset(m->cores[c].fast, 0, sizeof m->cores[c].fast);
     for (unsigned i = 0; i < m->ntlbs; i++) {
         int r = mmusim_tlb_maint(m->cores[c].tlb[i], op);
         if (r < 0)
@@ -605,6 +621,8 @@ int mmusim_machine_tlbi(mmusim_machine *m, unsigned core, const mmusim_tlbi *op,
             for (unsigned i = 0; i < m->ntlbs; i++)
                 all[n++] = m->cores[c].tlb[i];
         removed = mmusim_tlb_maint_broadcast(all, n, op);
+        for (unsigned c = 0; c < m->ncores; c++)
+            memset(m->cores[c].fast, 0, sizeof m->cores[c].fast);
     } else {
         removed = tlbi_core(m, core, op);
     }
@@ -660,6 +678,7 @@ static int switch_to(mmusim_machine *m, unsigned c, uint32_t ctx, mmusim_diag *d
     const int had = k->ctx != NO_CTX;
     k->ctx = ctx;
     k->actx = idx;
+    memset(k->fast, 0, sizeof k->fast); /* another ASID, DACR */
     if (m->cfg.mmu)
         load_regs(m, k, &m->ctxs[idx]);
     if (!(m->cur[c] = slot_get(m, c, ctx)))
@@ -900,6 +919,8 @@ static int translate(mmusim_machine *m, unsigned c, uint64_t va, unsigned xa, ui
     const int *chain = xa == MMUSIM_XA_EXEC ? m->ichain : m->dchain;
     const unsigned nch = xa == MMUSIM_XA_EXEC ? m->ni : m->nd;
     const int shortf = is_short(m->fmt);
+    if (nch)
+        k->fast[chain[0]].valid = 0; /* the lookups below change the TLBs */
     unsigned lvl;
     for (lvl = 0; lvl < nch; lvl++) {
         const int ti = chain[lvl];
@@ -915,6 +936,14 @@ static int translate(mmusim_machine *m, unsigned c, uint64_t va, unsigned xa, ui
         cnt->tlb_hits[ti]++;
         *mva = v;
         *pa = e->out + (v - e->va);
+        if (lvl == 0 && !e->out_is_ipa) {
+            fast_entry *fe = &k->fast[ti];
+            fe->mask = (1ull << e->lg2_size) - 1;
+            fe->va = e->va;
+            fe->out = e->out;
+            fe->perm = dom == 1 ? 0x3f : e->perm;
+            fe->valid = 1;
+        }
         /* fill the levels above */
         if (lvl) {
             mmusim_tlb_entry f = *e;
@@ -968,6 +997,12 @@ static inline void demand(mmusim_machine *m, cpu_core *k, mmusim_cpu_counters *c
                           uint64_t va, uint64_t pa, uint32_t size)
 {
     const int entry = t == MMUSIM_A_IFETCH ? k->ientry : k->dentry;
+    mmusim__cache_hot *hot = t == MMUSIM_A_IFETCH ? k->ihot : k->dhot;
+    if (hot && mmusim__cache_hot_hit(hot, t, va, pa, size)) {
+        cnt->accesses[t]++;
+        cnt->served[t][entry]++;
+        return;
+    }
     uint64_t wb = 0;
     const int where = mmusim__hier_access(m->h, entry, t, va, pa, size, &wb);
     cnt->accesses[t]++;
@@ -1100,12 +1135,26 @@ int mmusim_machine_run(mmusim_machine *m, const mmusim_rec *recs, size_t n, mmus
             const unsigned xa = kind == MMUSIM_REC_IFETCH ? MMUSIM_XA_EXEC
                                 : kind == MMUSIM_REC_WRITE ? MMUSIM_XA_WRITE
                                                            : MMUSIM_XA_READ;
-            rc = translate(m, c, va, xa, &mva, &pa, d);
-            if (rc < 0)
-                return rc;
-            cnt = m->cur[c];
-            if (rc == 0)
-                continue;
+            /* The last entry of the first TLB level, in line. */
+            const int t0 = xa == MMUSIM_XA_EXEC ? (m->ni ? m->ichain[0] : -1)
+                                                : (m->nd ? m->dchain[0] : -1);
+            const uint64_t v = m->fmt == MMUSIM_XLAT_ARMV5 ? fcse(&k->regs, va) : va;
+            const fast_entry *fe = t0 >= 0 ? &k->fast[t0] : NULL;
+            if (fe && fe->valid && (v & ~fe->mask) == fe->va && perm_ok(fe->perm, xa) &&
+                kind != MMUSIM_REC_MODIFY) {
+                cnt->tlb_lookups[t0]++;
+                cnt->tlb_hits[t0]++;
+                cnt->cycles[MMUSIM_CYC_TLB] += m->tlb_lat[t0];
+                mva = v;
+                pa = fe->out | (v & fe->mask);
+            } else {
+                rc = translate(m, c, va, xa, &mva, &pa, d);
+                if (rc < 0)
+                    return rc;
+                cnt = m->cur[c];
+                if (rc == 0)
+                    continue;
+            }
             if (kind == MMUSIM_REC_MODIFY) {
                 /* the store half needs write permission: check it too */
                 uint64_t mva2, pa2;

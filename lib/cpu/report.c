@@ -283,5 +283,16 @@ int mmusim_machine_write_text(const mmusim_machine *m, FILE *f)
                     b, c.instructions, cy, miss, c.walks, c.switches);
         }
     }
+    if (mmusim_machine_ncores(m) > 1) {
+        fprintf(f, "\n%-10s %14s %14s %10s %10s\n", "core", "instructions", "cycles", "walks",
+                "switches");
+        for (unsigned i = 0; i < mmusim_machine_ncores(m); i++) {
+            mmusim_cpu_counters c;
+            mmusim_machine_core(m, i, &c);
+            uint64_t cy = mmusim_machine_cycles(m, &c);
+            fprintf(f, "%-10u %14" PRIu64 " %14" PRIu64 " %10" PRIu64 " %10" PRIu64 "\n", i,
+                    c.instructions, cy, c.walks, c.switches);
+        }
+    }
     return ferror(f) ? -MMUSIM_E_IO : 0;
 }
