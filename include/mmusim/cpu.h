@@ -67,7 +67,9 @@ typedef struct mmusim_cpu_counters {
     uint64_t accesses[3];                      /* demand accesses by mmusim_atype */
     uint64_t served[3][MMUSIM_SERVED_N];       /* ... by where they were served */
     uint64_t tlb_lookups[MMUSIM_MAX_TLBS];     /* by configuration TLB index */
-    uint64_t tlb_hits[MMUSIM_MAX_TLBS];
+    uint64_t tlb_misses[MMUSIM_MAX_TLBS];     /* lookups not served there (no entry, or one
+                                                * whose permission or domain check failed) */
+    uint64_t tlb_hits[MMUSIM_MAX_TLBS];       /* lookups - misses (filled in by the getters) */
     uint64_t walks;                            /* table walks started */
     uint64_t walk_reads;                       /* descriptor reads of those walks */
     uint64_t walk_reads_at[2][4][MMUSIM_SERVED_N]; /* [stage-1][level][served] */

@@ -152,8 +152,9 @@ static const char *const walk_word[] = {"walk", NULL};
       "Translate through stage 2 as well (long formats); the first-touch mapper builds the "   \
       "stage-2 table too.")                                                                    \
     X(G, "cpu.fold", BOOL, cpu.fold, NULL, "true | false", "true",                             \
-      "32-bit formats: fold trace addresses above 4 GiB into a 32-bit layout; false makes "    \
-      "such an address an error.")                                                             \
+      "32-bit formats: fold trace addresses into an ARM Linux 32-bit user layout, 1 MiB "     \
+      "window by window (windows below 0x40000000 keep their address; include/mmusim/fold.h)" \
+      "; false takes addresses as they are and makes one above 4 GiB an error.")               \
     X(G, "cpu.walk_from", NAME, cpu.walk_from, NULL, "cache name | memory", "memory",          \
       "Where the descriptor reads of table walks enter the hierarchy: a cache, or memory "     \
       "(ARMv5 walks read memory, not the L1 D-cache).")                                        \
@@ -190,7 +191,8 @@ static const char *const walk_word[] = {"walk", NULL};
     X(T, "next", TNAME, next, walk_word, "TLB name | walk", "walk",                            \
       "Where misses go: the next TLB level, or walk (the table walk). No cycles.")            \
     X(T, "latency", LATENCY, latency, NULL, "cycles (0 to 100000)", "0",                       \
-      "Cycles a lookup that hits in this TLB adds (0 for a micro-TLB).")                       \
+      "Cycles each lookup in this TLB adds, hit or miss (0 for a micro-TLB; walk and IPA "     \
+      "caches: per walk or stage-2 translation that looks them up).")                         \
     X(G, "timing.cpi", CPI, timing.cpi_milli, NULL,                                            \
       "decimal, 0.001 to 1000, at most 3 decimals: 1, 1.25", "1.0",                            \
       "Base cycles per instruction, stalls excluded (a hit in the L1 caches is in it).")       \

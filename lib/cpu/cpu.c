@@ -55,6 +55,7 @@
 
 #include "cache/cache_internal.h"
 #include "core/internal.h"
+#include "tlb/tlb_internal.h"
 #include "mmusim/cpu.h"
 #include "mmusim/fold.h"
 
@@ -82,14 +83,10 @@ typedef struct slot {
     mmusim_cpu_counters c;
 } slot;
 
-/* The entry a TLB's last lookup hit, taken in line while nothing else
- * touched that TLB: re-hitting the most recently used entry changes no
- * replacement state under any policy, so skipping the lookup is exact. */
-typedef struct fast_entry {
-    uint64_t va, mask, out; /* page base (MVA), size - 1, output base */
-    uint8_t perm;           /* MMUSIM_PERM_* allowed (domain Manager: all) */
-    uint8_t valid;
-} fast_entry;
+/* Recent hits of each TLB, by VA page: the entry to check first
+ * (mmusim__tlb_hit validates it and records the hit exactly as a
+ * lookup would, so this saves the search and nothing else). */
+#define MEMO 64
 
 typedef struct cpu_core {
     uint32_t ctx;            /* current context, NO_CTX before the first */
@@ -98,7 +95,13 @@ typedef struct cpu_core {
     mmusim_tlb *tlb[MMUSIM_MAX_TLBS];
     int ientry, dentry;      /* this core's entry caches (or -1) */
     int walk_from;           /* where its walk reads enter (or -1) */
-    fast_entry fast[MMUSIM_MAX_TLBS];
+    const mmusim_tlb_entry *memo[MMUSIM_MAX_TLBS][MEMO];
+    /* Per first-level TLB: the 4K page of the entry it returned last, as
+     * long as nothing else touched that TLB (so the entry is still its
+     * most recently used, and a repeat hit changes no state): the
+     * in-line path for runs of accesses to one page. */
+    uint64_t lpage[MMUSIM_MAX_TLBS], ldelta[MMUSIM_MAX_TLBS];
+    uint8_t lperm[MMUSIM_MAX_TLBS]; /* MMUSIM_PERM_* allowed; 0: invalid */
     mmusim__cache_hot *ihot, *dhot; /* the entry caches' fast paths (or NULL) */
 } cpu_core;
 
@@ -118,6 +121,7 @@ struct mmusim_machine {
     unsigned ntlbs;
     uint32_t tlb_lat[MMUSIM_MAX_TLBS];
     unsigned asid_bits, vmid_bits;
+    int flush_switch; /* no ASIDs (ARMv4/v5, or TLBs without ASID tags): flush on switch */
     uint16_t vmid;
     /* memory */
     mmusim_mem *mem;
@@ -455,7 +459,13 @@ static int build_tlbs(mmusim_machine *m, mmusim_diag *d)
     else if (m->fmt != MMUSIM_XLAT_AARCH64 && m->asid_bits > 8)
         m->asid_bits = 8;
     else if (m->fmt != MMUSIM_XLAT_ARMV5 && m->asid_bits == 0)
-        m->asid_bits = 8; /* TLBs without ASID tags: flushed on switch all the same */
+        m->asid_bits = 8; /* the format has ASIDs even if the TLBs do not tag with them */
+    /* Any VA TLB that does not tag with ASIDs would let a context hit
+     * another's entries: such machines flush on every switch. */
+    m->flush_switch = m->fmt == MMUSIM_XLAT_ARMV5;
+    for (unsigned i = 0; i < c->ntlbs; i++)
+        if (c->tlbs[i].p.kind == MMUSIM_TLB_KIND_VA && c->tlbs[i].p.asid_bits == 0)
+            m->flush_switch = 1;
     return 0;
 }
 
@@ -508,7 +518,7 @@ int mmusim_machine_new(mmusim_machine **out, const mmusim_config *c, mmusim_diag
             return mmusim_diag_set(d, -MMUSIM_E_CONFIG,
                                    "cpu.stage2: needs a long-descriptor format (armv7-lpae or "
                                    "aarch64), not %s",
-                                   mmusim_xlat_format_name(m->fmt));
+                                   mmusim_xlat_format_name(c->cpu.format));
         }
         unsigned pg = c->cpu.page_lg2;
         int ok = is_short(m->fmt) ? (pg == 12 || pg == 16 || pg == 20 || pg == 24 ||
@@ -523,7 +533,7 @@ int mmusim_machine_new(mmusim_machine **out, const mmusim_config *c, mmusim_diag
             return mmusim_diag_set(d, -MMUSIM_E_CONFIG,
                                    "cpu.page: %llu bytes is not a page or block size of %s with "
                                    "cpu.granule %uK",
-                                   1ull << pg, mmusim_xlat_format_name(m->fmt),
+                                   1ull << pg, mmusim_xlat_format_name(c->cpu.format),
                                    1u << (c->cpu.granule_lg2 - 10));
         }
         m->fold_on = c->cpu.fold && is_32bit(m->fmt);
@@ -597,7 +607,7 @@ static void barrier(mmusim_machine *m, mmusim_cpu_counters *k)
 static int tlbi_core(mmusim_machine *m, unsigned c, const mmusim_tlbi *op)
 {
     int removed = 0;
-    memset(m->cores[c].fast, 0, sizeof m->cores[c].fast);
+    memset(m->cores[c].lperm, 0, sizeof m->cores[c].lperm);
     for (unsigned i = 0; i < m->ntlbs; i++) {
         int r = mmusim_tlb_maint(m->cores[c].tlb[i], op);
         if (r < 0)
@@ -611,8 +621,6 @@ int mmusim_machine_tlbi(mmusim_machine *m, unsigned core, const mmusim_tlbi *op,
 {
     if (!m || !op || core >= m->ncores || op->op >= MMUSIM_TLBI__COUNT)
         return -MMUSIM_E_INVAL;
-    if (!m->ntlbs)
-        return 0;
     int removed = 0;
     if (broadcast) {
         mmusim_tlb *all[MMUSIM_MAX_CORES * MMUSIM_MAX_TLBS];
@@ -622,7 +630,7 @@ int mmusim_machine_tlbi(mmusim_machine *m, unsigned core, const mmusim_tlbi *op,
                 all[n++] = m->cores[c].tlb[i];
         removed = mmusim_tlb_maint_broadcast(all, n, op);
         for (unsigned c = 0; c < m->ncores; c++)
-            memset(m->cores[c].fast, 0, sizeof m->cores[c].fast);
+            memset(m->cores[c].lperm, 0, sizeof m->cores[c].lperm);
     } else {
         removed = tlbi_core(m, core, op);
     }
@@ -678,13 +686,13 @@ static int switch_to(mmusim_machine *m, unsigned c, uint32_t ctx, mmusim_diag *d
     const int had = k->ctx != NO_CTX;
     k->ctx = ctx;
     k->actx = idx;
-    memset(k->fast, 0, sizeof k->fast); /* another ASID, DACR */
+    memset(k->lperm, 0, sizeof k->lperm); /* another ASID, DACR */
     if (m->cfg.mmu)
         load_regs(m, k, &m->ctxs[idx]);
     if (!(m->cur[c] = slot_get(m, c, ctx)))
         return mmusim_diag_set(d, -MMUSIM_E_NOMEM, "out of memory (counters)");
     m->cur[c]->switches++;
-    if (had && m->asid_bits == 0 && m->cfg.mmu)
+    if (had && m->flush_switch)
         flush_on_switch(m, c);
     return 0;
 }
@@ -693,6 +701,10 @@ static int switch_to(mmusim_machine *m, unsigned c, uint32_t ctx, mmusim_diag *d
  * core of the last SWITCH event. */
 static int core_for(mmusim_machine *m, uint32_t ctx, unsigned *out, mmusim_diag *d)
 {
+    if (m->cores[m->cur_core].ctx == ctx && m->cur[m->cur_core]) {
+        *out = m->cur_core; /* where it was last switched to, if it is still there */
+        return 0;
+    }
     for (unsigned c = 0; c < m->ncores; c++)
         if (m->cores[c].ctx == ctx && m->cur[c]) {
             *out = c;
@@ -729,7 +741,7 @@ int mmusim_machine_map_first_touch(mmusim_machine *m, uint32_t ctx, unsigned sta
     size_t idx;
     if (!find_ctx(m, ctx, &idx))
         return mmusim_diag_set(d, -MMUSIM_E_STATE, "context %" PRIu32 " has no tables", ctx);
-    /* ARMv5 tiny (1K) pages share a frame: carve them from 4K frames. */
+    /* The allocator's unit is 4 KiB: an ARMv5 tiny (1K) page gets a frame of its own. */
     if ((rc = mmusim_frames_alloc(m->stage2 ? m->ipas : m->data, fbytes, align, &pa, d)))
         return rc;
     mmusim_pt_attrs a = {.perm = MMUSIM_PERM_PR | MMUSIM_PERM_PW | MMUSIM_PERM_UR | MMUSIM_PERM_UW |
@@ -781,8 +793,13 @@ static unsigned s2_grain(const mmusim_machine *m)
 static void walk_read(mmusim_machine *m, cpu_core *k, mmusim_cpu_counters *cnt,
                       const mmusim_xlat_read *r)
 {
+    uint64_t wb = 0;
     int where = mmusim__hier_access(m->h, k->walk_from, MMUSIM_A_READ, r->addr, r->addr, r->bytes,
-                                    NULL);
+                                    &wb);
+    if (wb) {
+        cnt->writebacks += wb;
+        cnt->cycles[MMUSIM_CYC_WRITEBACK] += wb * m->cfg.timing.writeback;
+    }
     unsigned w = where < 0 ? MMUSIM_SERVED_MEMORY : (unsigned)where;
     cnt->walk_reads++;
     cnt->walk_reads_at[r->stage == 2][r->level & 3][w]++;
@@ -803,6 +820,7 @@ static void replay_walk(mmusim_machine *m, cpu_core *k, mmusim_cpu_counters *cnt
     /* The deepest stage-1 table level a walk cache holds for mva. */
     int skip_upto = -1;
     for (unsigned i = 0; i < m->nwalkc; i++) {
+        cnt->cycles[MMUSIM_CYC_WALK] += m->tlb_lat[m->walkc[i]];
         const mmusim_tlb_entry *e = mmusim_tlb_lookup(k->tlb[m->walkc[i]], mva, asid, m->vmid,
                                                       MMUSIM_TLB_EL10, MMUSIM_XA_READ);
         if (e && (int)e->level > skip_upto)
@@ -825,9 +843,11 @@ static void replay_walk(mmusim_machine *m, cpu_core *k, mmusim_cpu_counters *cnt
         /* for a table of stage 1 that the walk cache skipped: skipped too */
         int for_skipped = j < n && rd[j].stage == 1 && (int)rd[j].level <= skip_upto;
         int hit = 0;
-        for (unsigned q = 0; q < m->nipac && !for_skipped && !hit; q++)
+        for (unsigned q = 0; q < m->nipac && !for_skipped && !hit; q++) {
+            cnt->cycles[MMUSIM_CYC_WALK] += m->tlb_lat[m->ipac[q]];
             hit = mmusim_tlb_lookup(k->tlb[m->ipac[q]], rd[i].ia, 0, m->vmid, MMUSIM_TLB_EL10,
                                     MMUSIM_XA_READ) != NULL;
+        }
         if (hit)
             cnt->ipa_cache_hits++;
         for (unsigned q = i; q < j; q++) {
@@ -919,30 +939,33 @@ static int translate(mmusim_machine *m, unsigned c, uint64_t va, unsigned xa, ui
     const int *chain = xa == MMUSIM_XA_EXEC ? m->ichain : m->dchain;
     const unsigned nch = xa == MMUSIM_XA_EXEC ? m->ni : m->nd;
     const int shortf = is_short(m->fmt);
-    if (nch)
-        k->fast[chain[0]].valid = 0; /* the lookups below change the TLBs */
+    memset(k->lperm, 0, sizeof k->lperm); /* the TLBs change below */
     unsigned lvl;
     for (lvl = 0; lvl < nch; lvl++) {
         const int ti = chain[lvl];
         cnt->tlb_lookups[ti]++;
-        cnt->cycles[MMUSIM_CYC_TLB] += m->tlb_lat[ti];
+        if (lvl) /* the first level's latency is charged per lookup in fixup() */
+            cnt->cycles[MMUSIM_CYC_TLB] += m->tlb_lat[ti];
         const mmusim_tlb_entry *e =
             mmusim_tlb_lookup(k->tlb[ti], v, a->asid, m->vmid, MMUSIM_TLB_EL10, xa);
-        if (!e)
+        if (!e) {
+            cnt->tlb_misses[ti]++;
             continue;
+        }
         int dom = shortf ? domain_ok(&k->regs, e->domain) : 2;
-        if (dom == 0 || (dom == 2 && !perm_ok(e->perm, xa)))
+        if (dom == 0 || (dom == 2 && !perm_ok(e->perm, xa))) {
+            cnt->tlb_misses[ti]++;
             break; /* the walk finds the fault and reports it */
-        cnt->tlb_hits[ti]++;
+        }
         *mva = v;
         *pa = e->out + (v - e->va);
-        if (lvl == 0 && !e->out_is_ipa) {
-            fast_entry *fe = &k->fast[ti];
-            fe->mask = (1ull << e->lg2_size) - 1;
-            fe->va = e->va;
-            fe->out = e->out;
-            fe->perm = dom == 1 ? 0x3f : e->perm;
-            fe->valid = 1;
+        if (lvl == 0) {
+            k->memo[ti][(v >> 12) & (MEMO - 1)] = e;
+            if (!e->out_is_ipa) {
+                k->lpage[ti] = v & ~0xfffull;
+                k->ldelta[ti] = *pa - v;
+                k->lperm[ti] = dom == 1 ? 0x3f : e->perm;
+            }
         }
         /* fill the levels above */
         if (lvl) {
@@ -998,18 +1021,21 @@ static inline void demand(mmusim_machine *m, cpu_core *k, mmusim_cpu_counters *c
 {
     const int entry = t == MMUSIM_A_IFETCH ? k->ientry : k->dentry;
     mmusim__cache_hot *hot = t == MMUSIM_A_IFETCH ? k->ihot : k->dhot;
-    if (hot && mmusim__cache_hot_hit(hot, t, va, pa, size)) {
-        cnt->accesses[t]++;
-        cnt->served[t][entry]++;
+    cnt->accesses[t]++;
+    /* Hits in the entry level are not counted in served[]: fixup() gives
+     * them as the accesses not served anywhere else. */
+    if (hot && mmusim__cache_hot_hit(hot, t, va, pa, size))
         return;
-    }
     uint64_t wb = 0;
     const int where = mmusim__hier_access(m->h, entry, t, va, pa, size, &wb);
-    cnt->accesses[t]++;
+    if (wb) {
+        cnt->writebacks += wb;
+        cnt->cycles[MMUSIM_CYC_WRITEBACK] += wb * m->cfg.timing.writeback;
+    }
     if (where == entry) {
-        cnt->served[t][where < 0 ? MMUSIM_SERVED_MEMORY : (unsigned)where]++;
         if (where >= 0)
             return;
+        cnt->served[t][MMUSIM_SERVED_MEMORY]++;
     } else {
         const unsigned w = where < 0 ? MMUSIM_SERVED_MEMORY : (unsigned)where;
         cnt->served[t][w]++;
@@ -1019,10 +1045,36 @@ static inline void demand(mmusim_machine *m, cpu_core *k, mmusim_cpu_counters *c
     }
     if (entry < 0 && where < 0)
         cnt->cycles[MMUSIM_CYC_MEMORY] += m->lat[MMUSIM_SERVED_MEMORY];
-    if (wb) {
-        cnt->writebacks += wb;
-        cnt->cycles[MMUSIM_CYC_WRITEBACK] += wb * m->cfg.timing.writeback;
+}
+
+/*
+ * Cache maintenance by address to the point of coherency: every cache
+ * holding the bytes, on every core (the hierarchy is coherent), the
+ * levels nearer the cores first so that cleaned data moves down before
+ * the level below is cleaned.
+ */
+static void cmo_all_levels(mmusim_machine *m, int op, uint64_t va, uint64_t pa, uint64_t len,
+                           mmusim_cmo_result *res)
+{
+    const unsigned n = mmusim_hier_ncaches(m->h);
+    unsigned depth[MMUSIM_HIER_MAX_CACHES], maxd = 0;
+    for (unsigned i = 0; i < n; i++) {
+        unsigned dd = 0;
+        for (int k = (int)i; k >= 0 && dd <= n; k = mmusim__hier_next(m->h, k))
+            dd++;
+        depth[i] = dd; /* levels from here to memory */
+        if (dd > maxd)
+            maxd = dd;
     }
+    for (unsigned dd = maxd; dd >= 1; dd--)
+        for (unsigned i = 0; i < n; i++) {
+            if (depth[i] != dd)
+                continue;
+            mmusim_cmo_result one = {0, 0};
+            mmusim_hier_cmo_range(m->h, i, op, va, pa, len, &one);
+            res->lines += one.lines;
+            res->dirty += one.dirty;
+        }
 }
 
 static int do_event(mmusim_machine *m, const mmusim_rec *r, mmusim_diag *d)
@@ -1063,7 +1115,7 @@ static int do_event(mmusim_machine *m, const mmusim_rec *r, mmusim_diag *d)
                                    r->flags);
         mmusim_cmo_result res = {0, 0};
         if (!m->cfg.mmu) {
-            mmusim_hier_cmo_event(m->h, r->flags, r->va, r->va, r->arg, &res);
+            cmo_all_levels(m, r->flags, r->va, r->va, r->arg, &res);
         } else {
             /* By VA: each page's PA from the context's tables; unmapped pages
              * hold nothing to maintain. */
@@ -1076,10 +1128,7 @@ static int do_event(mmusim_machine *m, const mmusim_rec *r, mmusim_diag *d)
                 if (mmusim_pt_query(a->pt, v, &mp, NULL) == 1) {
                     step = mp.bytes - (v - mp.va);
                     uint64_t len = end - va < step ? end - va : step;
-                    mmusim_cmo_result one = {0, 0};
-                    mmusim_hier_cmo_event(m->h, r->flags, va, mp.pa + (v - mp.va), len, &one);
-                    res.lines += one.lines;
-                    res.dirty += one.dirty;
+                    cmo_all_levels(m, r->flags, va, mp.pa + (v - mp.va), len, &res);
                 } else {
                     step -= va & (step - 1);
                 }
@@ -1139,14 +1188,28 @@ int mmusim_machine_run(mmusim_machine *m, const mmusim_rec *recs, size_t n, mmus
             const int t0 = xa == MMUSIM_XA_EXEC ? (m->ni ? m->ichain[0] : -1)
                                                 : (m->nd ? m->dchain[0] : -1);
             const uint64_t v = m->fmt == MMUSIM_XLAT_ARMV5 ? fcse(&k->regs, va) : va;
-            const fast_entry *fe = t0 >= 0 ? &k->fast[t0] : NULL;
-            if (fe && fe->valid && (v & ~fe->mask) == fe->va && perm_ok(fe->perm, xa) &&
+            const mmusim_tlb_entry *e;
+            if (t0 >= 0 && (v & ~0xfffull) == k->lpage[t0] && perm_ok(k->lperm[t0], xa) &&
                 kind != MMUSIM_REC_MODIFY) {
+                /* the same page as the entry this TLB returned last */
                 cnt->tlb_lookups[t0]++;
-                cnt->tlb_hits[t0]++;
-                cnt->cycles[MMUSIM_CYC_TLB] += m->tlb_lat[t0];
                 mva = v;
-                pa = fe->out | (v & fe->mask);
+                pa = v + k->ldelta[t0];
+            } else if ((e = t0 >= 0 ? k->memo[t0][(v >> 12) & (MEMO - 1)] : NULL) &&
+                kind != MMUSIM_REC_MODIFY && !e->out_is_ipa &&
+                (is_short(m->fmt) ? domain_ok(&k->regs, e->domain) == 1 ||
+                                        (domain_ok(&k->regs, e->domain) == 2 &&
+                                         perm_ok(e->perm, xa))
+                                  : perm_ok(e->perm, xa)) &&
+                mmusim__tlb_hit(k->tlb[t0], e, v, m->ctxs[k->actx].asid, m->vmid,
+                                MMUSIM_TLB_EL10, xa)) {
+                cnt->tlb_lookups[t0]++;
+                mva = v;
+                pa = e->out + (v - e->va);
+                k->lpage[t0] = v & ~0xfffull;
+                k->ldelta[t0] = pa - v;
+                k->lperm[t0] = is_short(m->fmt) && domain_ok(&k->regs, e->domain) == 1 ? 0x3f
+                                                                                        : e->perm;
             } else {
                 rc = translate(m, c, va, xa, &mva, &pa, d);
                 if (rc < 0)
@@ -1216,6 +1279,41 @@ static void add(mmusim_cpu_counters *a, const mmusim_cpu_counters *b)
         x[i] += y[i];
 }
 
+/*
+ * The counts the hot path leaves implicit, made explicit in a copy of a
+ * slot's counters: hits in the entry cache (accesses not served
+ * elsewhere), TLB hits (lookups - misses), and the first TLB level's
+ * latency, charged per lookup.
+ */
+static void fixup(const mmusim_machine *m, const slot *s, mmusim_cpu_counters *c)
+{
+    *c = s->c;
+    const cpu_core *k = &m->cores[s->core];
+    for (unsigned t = 0; t < 3; t++) {
+        const int entry = t == MMUSIM_A_IFETCH ? k->ientry : k->dentry;
+        if (entry < 0)
+            continue;
+        uint64_t elsewhere = 0;
+        for (unsigned w = 0; w < MMUSIM_SERVED_N; w++)
+            if (w != (unsigned)entry)
+                elsewhere += c->served[t][w];
+        c->served[t][entry] = c->accesses[t] - elsewhere;
+    }
+    for (unsigned i = 0; i < MMUSIM_MAX_TLBS; i++)
+        c->tlb_hits[i] = c->tlb_lookups[i] - c->tlb_misses[i];
+    int first[2] = {m->ni ? m->ichain[0] : -1, m->nd ? m->dchain[0] : -1};
+    for (int j = 0; j < 2; j++)
+        if (first[j] >= 0 && !(j == 1 && first[1] == first[0]))
+            c->cycles[MMUSIM_CYC_TLB] += c->tlb_lookups[first[j]] * m->tlb_lat[first[j]];
+}
+
+static void add_slot(const mmusim_machine *m, mmusim_cpu_counters *out, const slot *s)
+{
+    mmusim_cpu_counters c;
+    fixup(m, s, &c);
+    add(out, &c);
+}
+
 /* Contexts in order of first appearance, which is the order of m->ctxs. */
 size_t mmusim_machine_ncontexts(const mmusim_machine *m) { return m->nctx; }
 
@@ -1230,7 +1328,7 @@ int mmusim_machine_context(const mmusim_machine *m, size_t i, uint32_t *ctx,
     for (size_t k = 0; k < m->nslots; k++) {
         const slot *s = &m->slots[m->order[k]];
         if (s->ctx == m->ctxs[i].ctx)
-            add(out, &s->c);
+            add_slot(m, out, s);
     }
     return 0;
 }
@@ -1241,7 +1339,7 @@ void mmusim_machine_core(const mmusim_machine *m, unsigned core, mmusim_cpu_coun
     for (size_t k = 0; k < m->nslots; k++) {
         const slot *s = &m->slots[m->order[k]];
         if (s->core == core)
-            add(out, &s->c);
+            add_slot(m, out, s);
     }
 }
 
@@ -1249,7 +1347,7 @@ void mmusim_machine_total(const mmusim_machine *m, mmusim_cpu_counters *out)
 {
     memset(out, 0, sizeof *out);
     for (size_t k = 0; k < m->nslots; k++)
-        add(out, &m->slots[m->order[k]].c);
+        add_slot(m, out, &m->slots[m->order[k]]);
 }
 
 uint64_t mmusim_machine_cycles(const mmusim_machine *m, mmusim_cpu_counters *c)

@@ -152,7 +152,13 @@ int mmusim_stats_add_machine(mmusim_stats *s, const mmusim_machine *m)
                 PUT(s, rc, k, t.walk_reads_at[st][l][w]);
             }
     for (int f = 1; f < 7; f++) {
-        snprintf(k, sizeof k, "faults.%s", mmusim_fault_name(f));
+        /* "access flag" -> "access_flag": names are dotted words */
+        char nm[32];
+        snprintf(nm, sizeof nm, "%s", mmusim_fault_name(f));
+        for (char *q = nm; *q; q++)
+            if (*q == ' ')
+                *q = '_';
+        snprintf(k, sizeof k, "faults.%s", nm);
         PUT(s, rc, k, t.faults[f]);
     }
     PUT(s, rc, "faults.unresolved", t.faults_unresolved);

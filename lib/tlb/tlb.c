@@ -47,6 +47,7 @@
 
 #include "core/internal.h"
 #include "mmusim/tlb.h"
+#include "tlb/tlb_internal.h"
 
 #define LG2_MIN 10
 #define LG2_MAX 48
@@ -255,6 +256,28 @@ static inline int match(const mmusim_tlb_entry *e, uint64_t addr, uint16_t asid,
 {
     return e->lg2_size && ((addr ^ e->va) >> e->lg2_size) == 0 && e->vmid == vmid &&
            e->regime == regime && (e->global || e->asid == asid);
+}
+
+const mmusim_tlb_entry *mmusim__tlb_hit(mmusim_tlb *t, const mmusim_tlb_entry *e, uint64_t addr,
+                                        uint16_t asid, uint16_t vmid, unsigned regime,
+                                        unsigned access)
+{
+    asid &= t->asid_mask;
+    vmid = regime == MMUSIM_TLB_EL10 ? (uint16_t)(vmid & t->vmid_mask) : 0;
+    if (t->p.kind == MMUSIM_TLB_KIND_WALK || !match(e, addr, asid, vmid, regime))
+        return NULL;
+    const uint32_t i = (uint32_t)(e - t->e);
+    unsigned a = access < 3 ? access : 0;
+    t->st.lookups[a]++;
+    t->st.hits[a]++;
+    t->st.hits_level[e->level & 3]++;
+    if (e == t->last) {
+        t->st.fast_hits++;
+    } else if (i < t->nrepl) {
+        touch(t, i / t->ways, i % t->ways);
+    }
+    t->last = e;
+    return e;
 }
 
 const mmusim_tlb_entry *mmusim_tlb_lookup(mmusim_tlb *t, uint64_t addr, uint16_t asid,
