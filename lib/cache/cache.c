@@ -30,12 +30,12 @@
  * ----------
  *  - tags[i] == INVALID_TAG iff line i is invalid; a valid line's tag is
  *    unique within its set. Breaking uniqueness double-counts hits.
- *  - `hot.last_line` is the line of the most recent access to this level, and
+ *  - `last_line` is the line of the most recent access to this level, and
  *    is only set when that access left the line most recently used in its
  *    set (and, with 3C on, in the fully associative shadow). Every other
  *    operation on the level (fills, evictions, maintenance, back-
  *    invalidation, exclusive moves) resets it. Hence a repeat access to
- *    `hot.last_line` is a hit that changes no replacement state, which is
+ *    `last_line` is a hit that changes no replacement state, which is
  *    what the fast path in mmusim_hier_run relies on: if any path forgot
  *    to reset it, a hit would be counted on a line no longer present.
  */
@@ -52,46 +52,15 @@
 #define NO_LINE UINT32_MAX
 #define MEMORY (-1)
 
-typedef struct cache {
-    mmusim_cache_params p;
-    uint32_t nsets, ways;
-    unsigned lg2_line;
-    uint64_t set_mask;
-    uint64_t *tags;   /* block number of the tag address, per line */
-    uint64_t *other;  /* block number of the other address, per line */
-    uint64_t *stamp;  /* LRU: last use; FIFO: fill time */
-    uint8_t *dirty;
-    uint64_t *plru;   /* tree bits per set (ways <= 64) */
-    uint32_t *rr;     /* round-robin pointer per set */
-    uint64_t clock;
-    int next;         /* index of the next level, or MEMORY */
-    uint8_t is_vidx;  /* index from the VA */
-    uint8_t is_vtag;  /* tag from the VA */
-    /* fast path: see the invariants above (last_line and friends live in
-     * `hot`, which the core reads in line: cache_internal.h) */
-    mmusim__cache_hot hot;
-    /* 3C */
-    mmusim__blockset seen;
-    mmusim__falru fa;
-    /* caches whose misses come here, transitively (for back-invalidation) */
-    uint8_t above[MMUSIM_HIER_MAX_CACHES];
-    uint8_t has_above;
-    uint8_t excl;     /* exclusive with something above it */
-    mmusim_cache_stats st;
-} cache;
+/* The level's state and its hit path live in cache_internal.h (the core
+ * takes hits in line); the short names below are this file's. */
+typedef mmusim__cache cache;
+#define set_of mmusim__cache_set_of
+#define touch mmusim__cache_touch
+#define lookup mmusim__cache_lookup
+#define set_last mmusim__cache_set_last
+#define quick_hit mmusim__cache_quick_hit
 
-struct mmusim_hier {
-    cache c[MMUSIM_HIER_MAX_CACHES];
-    unsigned n;
-    int ientry, dentry;
-    mmusim_rng rng;
-    mmusim_mem_stats mem;
-    uint64_t events_skipped;
-    uint64_t events_applied;
-    /* Set by an exclusive level when the line it moved up was dirty; the
-     * level above that asked for it reads it right after its fetch. */
-    int xfer_dirty;
-};
 
 /* ------------------------------------------------------------------ */
 /* names */
@@ -205,11 +174,7 @@ static int cache_init(cache *c, const mmusim_cache_params *p)
     if (!c->tags || !c->other || !c->stamp || !c->dirty || !c->plru || !c->rr)
         return -MMUSIM_E_NOMEM;
     memset(c->tags, 0xff, lines * sizeof *c->tags);
-    c->hot.last_line = NO_LINE;
-    c->hot.line_bytes = p->line_bytes;
-    c->hot.write_back = p->write == MMUSIM_WRITE_BACK;
-    c->hot.dirty = c->dirty;
-    c->hot.access = c->st.access;
+    c->last_line = NO_LINE;
     if (p->classify_3c) {
         if (mmusim__blockset_init(&c->seen) < 0 || mmusim__falru_init(&c->fa, (uint32_t)lines) < 0)
             return -MMUSIM_E_NOMEM;
@@ -294,25 +259,7 @@ int mmusim_hier_new(mmusim_hier **out, const mmusim_hier_params *p, mmusim_diag 
 /* ------------------------------------------------------------------ */
 /* replacement */
 
-static inline uint32_t set_of(const cache *c, uint64_t iblk) { return (uint32_t)(iblk & c->set_mask); }
 
-/* Tree-PLRU over `ways` leaves: bit k of the node array (heap order,
- * root 1) says which half is the next victim (0 left, 1 right). A touch
- * points every node on the path away from the touched way. */
-static void plru_touch(cache *c, uint32_t set, uint32_t way)
-{
-    uint64_t bits = c->plru[set];
-    unsigned node = 1;
-    for (uint32_t span = c->ways; span > 1; span >>= 1) {
-        unsigned right = (way & (span >> 1)) != 0;
-        if (right)
-            bits &= ~(1ull << node);
-        else
-            bits |= 1ull << node;
-        node = node * 2 + right;
-    }
-    c->plru[set] = bits;
-}
 
 static uint32_t plru_victim(const cache *c, uint32_t set)
 {
@@ -328,19 +275,6 @@ static uint32_t plru_victim(const cache *c, uint32_t set)
     return way;
 }
 
-static inline void touch(cache *c, uint32_t set, uint32_t line)
-{
-    switch (c->p.repl) {
-    case MMUSIM_REPL_LRU:
-        c->stamp[line] = ++c->clock;
-        break;
-    case MMUSIM_REPL_PLRU:
-        plru_touch(c, set, line - set * c->ways);
-        break;
-    default:
-        break; /* FIFO, RR, random: hits do not change state */
-    }
-}
 
 static uint32_t choose_victim(mmusim_hier *h, cache *c, uint32_t set)
 {
@@ -424,7 +358,7 @@ static int drop_line(mmusim_hier *h, int ci, uint32_t l, int writeback, int evic
     c->tags[l] = INVALID_TAG;
     c->dirty[l] = 0;
     c->stamp[l] = 0; /* invalid lines are the first victims (choose_victim) */
-    c->hot.last_line = NO_LINE;
+    c->last_line = NO_LINE;
     if (c->p.classify_3c && !evicting)
         mmusim__falru_remove(&c->fa, c->is_vtag ? vblk : pblk);
     if (was_dirty && writeback) {
@@ -434,24 +368,6 @@ static int drop_line(mmusim_hier *h, int ci, uint32_t l, int writeback, int evic
     return was_dirty;
 }
 
-/* Looks up the line of cache c holding (iblk, tblk); NO_LINE if absent. */
-static inline uint32_t lookup(const cache *c, uint64_t iblk, uint64_t tblk)
-{
-    uint32_t base = set_of(c, iblk) * c->ways;
-    const uint64_t *t = c->tags + base;
-    if (c->ways <= 32) {
-        /* Branch-free compare of every way: the loop's trip count is the
-         * same on every call, so it predicts; which way hits does not. */
-        uint32_t mask = 0;
-        for (uint32_t w = 0; w < c->ways; w++)
-            mask |= (uint32_t)(t[w] == tblk) << w;
-        return mask ? base + (uint32_t)__builtin_ctz(mask) : NO_LINE;
-    }
-    for (uint32_t w = 0; w < c->ways; w++)
-        if (t[w] == tblk)
-            return base + w;
-    return NO_LINE;
-}
 
 static void evict(mmusim_hier *h, int ci, uint32_t l);
 
@@ -541,7 +457,7 @@ static void exclusive_insert(mmusim_hier *h, int xi, uint64_t va, uint64_t pa, u
     cache *x = &h->c[xi];
     uint64_t step = x->p.line_bytes;
     uint64_t n = len > step ? len / step : 1;
-    x->hot.last_line = NO_LINE;
+    x->last_line = NO_LINE;
     for (uint64_t k = 0; k < n; k++) {
         uint64_t vblk = (va + k * step) >> x->lg2_line, pblk = (pa + k * step) >> x->lg2_line;
         uint32_t l = lookup(x, x->is_vidx ? vblk : pblk, x->is_vtag ? vblk : pblk);
@@ -556,13 +472,6 @@ static void exclusive_insert(mmusim_hier *h, int xi, uint64_t va, uint64_t pa, u
     }
 }
 
-/* Records line l, holding blocks (vblk, pblk), as the last one accessed. */
-static inline void set_last(cache *c, uint32_t l, uint64_t vblk, uint64_t pblk)
-{
-    c->hot.last_line = l;
-    c->hot.last_va = vblk << c->lg2_line;
-    c->hot.last_pa = pblk << c->lg2_line;
-}
 
 /* One demand access to one line of cache ci ([va, va+size) within the line). */
 static void line_access(mmusim_hier *h, int ci, unsigned t, uint64_t va, uint64_t pa, uint32_t size)
@@ -589,7 +498,7 @@ static void line_access(mmusim_hier *h, int ci, unsigned t, uint64_t va, uint64_
                 c->dirty[l] = 1;
             } else {
                 c->st.writethroughs++;
-                c->hot.last_line = NO_LINE;
+                c->last_line = NO_LINE;
                 send(h, c->next, MMUSIM_A_WRITE, va, pa, size);
                 return;
             }
@@ -610,7 +519,7 @@ static void line_access(mmusim_hier *h, int ci, unsigned t, uint64_t va, uint64_
         else
             c->st.capacity[t]++;
     }
-    c->hot.last_line = NO_LINE;
+    c->last_line = NO_LINE;
     if (c->excl && t != MMUSIM_A_WRITE) {
         /* Exclusive miss: forward the fetch; the line goes to the level
          * above only. */
@@ -680,48 +589,6 @@ void mmusim_hier_access(mmusim_hier *h, unsigned type, uint64_t va, uint64_t pa,
     send(h, type == MMUSIM_A_IFETCH ? h->ientry : h->dentry, type, va, pa, size);
 }
 
-/*
- * The hot path of mmusim_hier_run: a hit at the entry level, handled in
- * line without the general machinery. An access that stays within the line
- * of the previous access to this level is a hit that changes no
- * replacement state (see the invariants at the top), so it costs a compare
- * and a counter; any other access within one line is looked up in its set
- * and, on a hit, touched. Everything else (misses, accesses that straddle
- * lines, write-through writes, 3C classification, which must see every
- * access) returns 0 for the general path. Both paths give the same counts
- * (test_batch_equals_single).
- */
-static inline int quick_hit(cache *c, unsigned t, uint64_t va, uint64_t pa, uint32_t size)
-{
-    if (t == MMUSIM_A_WRITE && c->p.write != MMUSIM_WRITE_BACK)
-        return 0;
-    uint32_t l = c->hot.last_line;
-    /* Within the last line, at the same offset by VA and by PA, without
-     * straddling (an address below the line wraps to a huge offset and
-     * fails the first compare, so the sum cannot wrap). Conservative: a
-     * VIVT alias with another PA takes the general path, which is exact. */
-    const uint64_t vo = va - c->hot.last_va;
-    if (l != NO_LINE && vo == pa - c->hot.last_pa && vo < c->p.line_bytes && vo + size <= c->p.line_bytes)
-        goto hit;
-    const unsigned lg = c->lg2_line;
-    uint64_t vblk = va >> lg;
-    if (((va + size - 1) >> lg) != vblk)
-        return 0;
-    uint64_t pblk = pa >> lg;
-    uint64_t iblk = c->is_vidx ? vblk : pblk, tblk = c->is_vtag ? vblk : pblk;
-    if (c->p.classify_3c)
-        return 0;
-    l = lookup(c, iblk, tblk);
-    if (l == NO_LINE)
-        return 0;
-    touch(c, set_of(c, iblk), l);
-    set_last(c, l, vblk, pblk);
-hit:
-    if (t == MMUSIM_A_WRITE)
-        c->dirty[l] = 1;
-    c->st.access[t]++;
-    return 1;
-}
 
 size_t mmusim_hier_run(mmusim_hier *h, const mmusim_rec *recs, size_t n)
 {
@@ -786,9 +653,25 @@ int mmusim__hier_access(mmusim_hier *h, int entry, unsigned t, uint64_t va, uint
         send(h, MEMORY, t, va, pa, size);
         return MEMORY;
     }
-    cache *c = &h->c[entry];
-    if (quick_hit(c, t, va, pa, size))
+    if (quick_hit(&h->c[entry], t, va, pa, size))
         return entry;
+    return mmusim__hier_access_miss(h, entry, t, va, pa, size, wb);
+}
+
+int mmusim__hier_access_miss(mmusim_hier *h, int entry, unsigned t, uint64_t va, uint64_t pa,
+                             uint32_t size, uint64_t *wb)
+{
+    if (wb)
+        *wb = 0;
+    if (t > MMUSIM_A_WRITE)
+        return MEMORY;
+    if (size == 0)
+        size = 1;
+    if (entry == MEMORY) {
+        send(h, MEMORY, t, va, pa, size);
+        return MEMORY;
+    }
+    cache *c = &h->c[entry];
     /*
      * The general path, rarer: note the demand misses of the entry level
      * and the fetch misses of each level below it, do the access, and
@@ -833,10 +716,6 @@ int mmusim__hier_access(mmusim_hier *h, int entry, unsigned t, uint64_t va, uint
 }
 
 int mmusim__hier_ientry(const mmusim_hier *h) { return h->ientry; }
-mmusim__cache_hot *mmusim__hier_hot(mmusim_hier *h, int idx)
-{
-    return idx >= 0 && (unsigned)idx < h->n ? &h->c[idx].hot : NULL;
-}
 int mmusim__hier_dentry(const mmusim_hier *h) { return h->dentry; }
 int mmusim__hier_next(const mmusim_hier *h, int idx)
 {
@@ -854,7 +733,7 @@ static void clean_line(mmusim_hier *h, int ci, uint32_t l)
     line_blocks(c, l, &vblk, &pblk);
     c->dirty[l] = 0;
     c->st.writebacks++;
-    c->hot.last_line = NO_LINE;
+    c->last_line = NO_LINE;
     send(h, c->next, MMUSIM_A_WRITE, vblk << c->lg2_line, pblk << c->lg2_line, c->p.line_bytes);
 }
 

@@ -102,7 +102,7 @@ typedef struct cpu_core {
      * in-line path for runs of accesses to one page. */
     uint64_t lpage[MMUSIM_MAX_TLBS], ldelta[MMUSIM_MAX_TLBS];
     uint8_t lperm[MMUSIM_MAX_TLBS]; /* MMUSIM_PERM_* allowed; 0: invalid */
-    mmusim__cache_hot *ihot, *dhot; /* the entry caches' fast paths (or NULL) */
+    mmusim__cache *ihot, *dhot; /* the entry caches (or NULL), for their in-line hit path */
 } cpu_core;
 
 struct mmusim_machine {
@@ -416,8 +416,9 @@ static int build_hier(mmusim_machine *m, mmusim_diag *d)
         }
     }
     for (unsigned c = 0; c < m->ncores; c++) {
-        m->cores[c].ihot = mmusim__hier_hot(m->h, m->cores[c].ientry);
-        m->cores[c].dhot = mmusim__hier_hot(m->h, m->cores[c].dentry);
+        const int ie = m->cores[c].ientry, de = m->cores[c].dentry;
+        m->cores[c].ihot = ie >= 0 ? &m->h->c[ie] : NULL;
+        m->cores[c].dhot = de >= 0 ? &m->h->c[de] : NULL;
     }
     for (unsigned i = 0; i < mmusim_hier_ncaches(m->h); i++)
         m->lat[i] = mmusim_hier_params_of(m->h, i)->latency;
@@ -1020,14 +1021,14 @@ static inline void demand(mmusim_machine *m, cpu_core *k, mmusim_cpu_counters *c
                           uint64_t va, uint64_t pa, uint32_t size)
 {
     const int entry = t == MMUSIM_A_IFETCH ? k->ientry : k->dentry;
-    mmusim__cache_hot *hot = t == MMUSIM_A_IFETCH ? k->ihot : k->dhot;
+    mmusim__cache *hot = t == MMUSIM_A_IFETCH ? k->ihot : k->dhot;
     cnt->accesses[t]++;
     /* Hits in the entry level are not counted in served[]: fixup() gives
      * them as the accesses not served anywhere else. */
-    if (hot && mmusim__cache_hot_hit(hot, t, va, pa, size))
+    if (hot && mmusim__cache_quick_hit(hot, t, va, pa, size))
         return;
     uint64_t wb = 0;
-    const int where = mmusim__hier_access(m->h, entry, t, va, pa, size, &wb);
+    const int where = mmusim__hier_access_miss(m->h, entry, t, va, pa, size, &wb);
     if (wb) {
         cnt->writebacks += wb;
         cnt->cycles[MMUSIM_CYC_WRITEBACK] += wb * m->cfg.timing.writeback;
@@ -1151,20 +1152,29 @@ int mmusim_machine_run(mmusim_machine *m, const mmusim_rec *recs, size_t n, mmus
 {
     if (!m || (!recs && n))
         return mmusim_diag_set(d, -MMUSIM_E_INVAL, "mmusim_machine_run: NULL argument");
-    const int mmu = m->cfg.mmu;
-    for (size_t i = 0; i < n; i++, m->nrec++) {
+    /* Constants of the loop in locals: the counter stores below would
+     * otherwise make the compiler reload them from *m every record. */
+    const int mmu = m->cfg.mmu, fold_on = m->fold_on, fmt = m->fmt;
+    const int v5 = fmt == MMUSIM_XLAT_ARMV5, shortf = is_short(fmt);
+    const int ti0 = m->ni ? m->ichain[0] : -1, td0 = m->nd ? m->dchain[0] : -1;
+    const uint64_t base = m->nrec;
+    int rc = 0;
+    size_t i;
+    for (i = 0; i < n; i++) {
         const mmusim_rec *r = &recs[i];
         const unsigned kind = r->kind;
-        int rc;
         if (kind > MMUSIM_REC_MODIFY) {
+            m->nrec = base + i;
             if ((rc = do_event(m, r, d)))
-                return rc;
+                break;
             continue;
         }
         unsigned c = m->cur_core;
-        if (m->cores[c].ctx != r->ctx || !m->cur[c])
+        if (m->cores[c].ctx != r->ctx || !m->cur[c]) {
+            m->nrec = base + i;
             if ((rc = core_for(m, r->ctx, &c, d)))
-                return rc;
+                break;
+        }
         cpu_core *k = &m->cores[c];
         mmusim_cpu_counters *cnt = m->cur[c];
         const uint32_t size = r->size ? r->size : 1;
@@ -1172,22 +1182,24 @@ int mmusim_machine_run(mmusim_machine *m, const mmusim_rec *recs, size_t n, mmus
         if (kind == MMUSIM_REC_IFETCH)
             cnt->instructions++;
         if (mmu) {
-            if (m->fold_on) {
-                if ((rc = mmusim_fold_addr_fast(m->fold, r->ctx, va, &va, d)))
-                    return mmusim_diag_set(d, rc, "record %" PRIu64 ": %s", m->nrec, d ? d->msg : "");
-            } else if (is_32bit(m->fmt) && (va >> 32)) {
-                return mmusim_diag_set(d, -MMUSIM_E_RANGE,
-                                       "record %" PRIu64 ": address 0x%" PRIx64
-                                       " does not fit the 32-bit %s core (cpu.fold = false)",
-                                       m->nrec, va, mmusim_xlat_format_name(m->fmt));
+            if (fold_on) {
+                if ((rc = mmusim_fold_addr_fast(m->fold, r->ctx, va, &va, d))) {
+                    rc = mmusim_diag_set(d, rc, "record %" PRIu64 ": %s", base + i,
+                                         d ? d->msg : "");
+                    break;
+                }
+            } else if (fmt != MMUSIM_XLAT_AARCH64 && (va >> 32)) {
+                rc = mmusim_diag_set(d, -MMUSIM_E_RANGE,
+                                     "record %" PRIu64 ": address 0x%" PRIx64
+                                     " does not fit the 32-bit %s core (cpu.fold = false)",
+                                     base + i, va, mmusim_xlat_format_name(fmt));
+                break;
             }
             const unsigned xa = kind == MMUSIM_REC_IFETCH ? MMUSIM_XA_EXEC
                                 : kind == MMUSIM_REC_WRITE ? MMUSIM_XA_WRITE
                                                            : MMUSIM_XA_READ;
-            /* The last entry of the first TLB level, in line. */
-            const int t0 = xa == MMUSIM_XA_EXEC ? (m->ni ? m->ichain[0] : -1)
-                                                : (m->nd ? m->dchain[0] : -1);
-            const uint64_t v = m->fmt == MMUSIM_XLAT_ARMV5 ? fcse(&k->regs, va) : va;
+            const int t0 = xa == MMUSIM_XA_EXEC ? ti0 : td0;
+            const uint64_t v = v5 ? fcse(&k->regs, va) : va;
             const mmusim_tlb_entry *e;
             if (t0 >= 0 && (v & ~0xfffull) == k->lpage[t0] && perm_ok(k->lperm[t0], xa) &&
                 kind != MMUSIM_REC_MODIFY) {
@@ -1196,38 +1208,40 @@ int mmusim_machine_run(mmusim_machine *m, const mmusim_rec *recs, size_t n, mmus
                 mva = v;
                 pa = v + k->ldelta[t0];
             } else if ((e = t0 >= 0 ? k->memo[t0][(v >> 12) & (MEMO - 1)] : NULL) &&
-                kind != MMUSIM_REC_MODIFY && !e->out_is_ipa &&
-                (is_short(m->fmt) ? domain_ok(&k->regs, e->domain) == 1 ||
-                                        (domain_ok(&k->regs, e->domain) == 2 &&
-                                         perm_ok(e->perm, xa))
-                                  : perm_ok(e->perm, xa)) &&
-                mmusim__tlb_hit(k->tlb[t0], e, v, m->ctxs[k->actx].asid, m->vmid,
-                                MMUSIM_TLB_EL10, xa)) {
+                       kind != MMUSIM_REC_MODIFY && !e->out_is_ipa &&
+                       (shortf ? domain_ok(&k->regs, e->domain) == 1 ||
+                                     (domain_ok(&k->regs, e->domain) == 2 && perm_ok(e->perm, xa))
+                               : perm_ok(e->perm, xa)) &&
+                       mmusim__tlb_hit(k->tlb[t0], e, v, m->ctxs[k->actx].asid, m->vmid,
+                                       MMUSIM_TLB_EL10, xa)) {
+                /* an entry this TLB returned for this page before */
                 cnt->tlb_lookups[t0]++;
                 mva = v;
                 pa = e->out + (v - e->va);
                 k->lpage[t0] = v & ~0xfffull;
                 k->ldelta[t0] = pa - v;
-                k->lperm[t0] = is_short(m->fmt) && domain_ok(&k->regs, e->domain) == 1 ? 0x3f
-                                                                                        : e->perm;
+                k->lperm[t0] = shortf && domain_ok(&k->regs, e->domain) == 1 ? 0x3f : e->perm;
             } else {
+                m->nrec = base + i;
                 rc = translate(m, c, va, xa, &mva, &pa, d);
                 if (rc < 0)
-                    return rc;
+                    break;
                 cnt = m->cur[c];
                 if (rc == 0)
                     continue;
+                rc = 0;
             }
             if (kind == MMUSIM_REC_MODIFY) {
                 /* the store half needs write permission: check it too */
                 uint64_t mva2, pa2;
                 rc = translate(m, c, va, MMUSIM_XA_WRITE, &mva2, &pa2, d);
                 if (rc < 0)
-                    return rc;
+                    break;
                 cnt = m->cur[c];
                 demand(m, k, cnt, MMUSIM_A_READ, mva, pa, size);
                 if (rc)
                     demand(m, k, cnt, MMUSIM_A_WRITE, mva2, pa2, size);
+                rc = 0;
                 continue;
             }
         }
@@ -1240,7 +1254,8 @@ int mmusim_machine_run(mmusim_machine *m, const mmusim_rec *recs, size_t n, mmus
             demand(m, k, cnt, kind == MMUSIM_REC_WRITE ? MMUSIM_A_WRITE : MMUSIM_A_READ, mva, pa,
                    size);
     }
-    return 0;
+    m->nrec = rc ? base + i : base + n;
+    return rc;
 }
 
 int mmusim_machine_finish(mmusim_machine *m, mmusim_diag *d)
