@@ -8,7 +8,9 @@
 # 2. replays it 5 times from the native format through the default preset
 #    (L1I and L1D 32K 4-way 64 B, L2 1M 8-way 64 B) pinned to one core and prints
 #    each rate and the median, then the decoder alone;
-# 3. if DINERO names a dineroIV binary, converts the trace to extended din and
+# 3. replays it through the full MMU (mmu=true) of a few part presets, each
+#    next to the same preset without translation;
+# 4. if DINERO names a dineroIV binary, converts the trace to extended din and
 #    times Dinero IV on the same hierarchy (median of 3), for comparison.
 set -euo pipefail
 BUILD=${1:-build}
@@ -25,6 +27,12 @@ PIN="taskset -c 0"
 command -v taskset >/dev/null || PIN=""
 echo "== mmusim, preset default (L1I/L1D 32K 4-way 64 B, L2 1M 8-way 64 B)"
 $PIN "$BUILD/bench/bench_replay" --reps 5 "$TRACE"
+echo "== full MMU (mmu=true: TLBs, walks, walk caches, first-touch mapping, timing) against the same"
+echo "   preset with mmu=false, interleaved, 5 repetitions each"
+for P in ${BENCH_MMU_PRESETS:-cortex-a53 cortex-a15 arm926}; do
+  $PIN "$BUILD/bench/bench_replay" --reps 5 --preset "$P" "$TRACE" | tail -n 1
+  $PIN "$BUILD/bench/bench_replay" --reps 5 --preset "$P" --set mmu=true "$TRACE" | tail -n 1
+done
 echo "== decoding alone"
 $PIN "$BUILD/bench/bench_replay" --reps 5 --decode-only "$TRACE" | tail -n 1
 if [ -n "${DINERO:-}" ]; then
