@@ -43,5 +43,6 @@ int cmd_info(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_record(int argc, char **argv);
 int cmd_walk(int argc, char **argv);
+int cmd_gen(int argc, char **argv);
 
 #endif

@@ -27,9 +27,12 @@ static const char usage[] =
     "  walk     translate virtual addresses through tables in memory images:\n"
     "           mmusim walk --format armv5|armv6|armv7|armv7-lpae|aarch64 [--reg NAME=VALUE]...\n"
     "                       [--image FILE@ADDR]... [--access r|w|x] [--user|--el2] [--verbose] VA...\n"
+    "  gen      write the trace of a synthetic workload (mmusim gen --help lists them):\n"
+    "           mmusim gen latctx --procs N --size S [--rounds R] [--seed X] -o FILE.mtr\n"
     "\n"
     "  mmusim --version | mmusim help\n"
-    "Documentation: docs/ (config.md, stats.md, timing.md, trace-format.md).\n";
+    "Documentation: docs/ (config.md, stats.md, timing.md, trace-format.md,\n"
+    "               workloads.md).\n";
 
 int cli_error(const char *fmt, ...)
 {
@@ -153,6 +156,8 @@ int main(int argc, char **argv)
         return cmd_record(argc - 1, argv + 1);
     if (!strcmp(cmd, "walk"))
         return cmd_walk(argc - 1, argv + 1);
+    if (!strcmp(cmd, "gen"))
+        return cmd_gen(argc - 1, argv + 1);
     fprintf(stderr, "mmusim: unknown command '%s'\n\n%s", cmd, usage);
     return CLI_USAGE;
 }

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+/* mmusim synthetic workloads: generators of trace records, such as lmbench's lat_ctx ring. */
+#ifndef MMUSIM_GEN_H
+#define MMUSIM_GEN_H
+
+#include "core.h"
+#include "trace.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * A generator produces the records of a synthetic workload and hands them,
+ * in batches and in order, to a sink supplied by the caller: a tool writes
+ * them to a file (mmusim gen), a test or a program replays them in memory.
+ * Generators are pure functions of their parameters: the same parameters
+ * (seed included) give the same records, bit for bit. They allocate one
+ * batch buffer, never print, and report bad parameters as -MMUSIM_E_INVAL
+ * or -MMUSIM_E_RANGE with a diagnostic naming the parameter.
+ *
+ * The sink returns 0 to continue or a negative -MMUSIM_E_* to stop; the
+ * generator then returns that value unchanged. `recs` is valid only for
+ * the duration of the call.
+ */
+typedef int (*mmusim_gen_sink)(void *ud, const mmusim_rec *recs, size_t n, mmusim_diag *d);
+
+/*
+ * lat_ctx: lmbench's context-switch benchmark (McVoy and Staelin, USENIX
+ * 1996). N processes in a ring connected by pipes pass a token; each, when
+ * it holds the token, sums its private array of S bytes (its working set)
+ * and writes the token to the next. The trace holds only the user-mode
+ * work of each process, one address space (ctx 1..N) each, all running the
+ * same binary at the same virtual addresses; the kernel's pipe code is not
+ * in it. docs/workloads.md gives the exact records; per token pass:
+ *
+ *   1 SWITCH (ctx = p, arg = 0)
+ *   + 16 + S ifetches (4 bytes each)
+ *   + 3 + S/4 reads, 3 writes (4 bytes each)
+ *   = MMUSIM_GEN_LATCTX_FIXED + 5 * S / 4 records, 16 + S instructions,
+ *
+ * and the trace is rounds * procs passes, in ring order 1, 2, ..., N, 1, ...
+ */
+#define MMUSIM_GEN_LATCTX_TEXT 0x00010000u  /* the loop's code, in every process */
+#define MMUSIM_GEN_LATCTX_TOKEN 0x00030000u /* the 4-byte pipe buffer (.bss) */
+#define MMUSIM_GEN_LATCTX_DATA 0x00200000u  /* the S-byte array (heap) */
+#define MMUSIM_GEN_LATCTX_STACK 0xbefffff0u /* the two stack words used */
+
+#define MMUSIM_GEN_LATCTX_MAX_PROCS 4096u
+#define MMUSIM_GEN_LATCTX_MAX_SIZE (1ull << 30) /* 1 GiB: data stays below the stack */
+#define MMUSIM_GEN_LATCTX_MAX_RECORDS (1ull << 40)
+#define MMUSIM_GEN_LATCTX_FIXED 23u         /* records of a pass with S = 0 */
+#define MMUSIM_GEN_LATCTX_FIXED_INSNS 16u   /* instructions of a pass with S = 0 */
+/* rounds = 0 means: the smallest number of rounds, at least
+ * MMUSIM_GEN_LATCTX_MIN_ROUNDS, that gives MMUSIM_GEN_LATCTX_TARGET records. */
+#define MMUSIM_GEN_LATCTX_TARGET 4000000u
+#define MMUSIM_GEN_LATCTX_MIN_ROUNDS 10u
+
+typedef struct mmusim_gen_latctx_params {
+    unsigned procs;  /* N, 1..4096 (1 is a process passing the token to itself) */
+    uint64_t size;   /* S, bytes of each process's array: a multiple of 4, <= 1 GiB; 0 is allowed */
+    unsigned rounds; /* R, times the token goes round the ring; 0 = the default above */
+    uint64_t seed;   /* nothing is random in this generator: recorded, changes nothing */
+} mmusim_gen_latctx_params;
+
+/* Sets the defaults: procs 2, size 0, rounds 0 (default), seed 0. */
+MMUSIM_API void mmusim_gen_latctx_init(mmusim_gen_latctx_params *p);
+
+/*
+ * Checks the parameters and computes the shape of the trace: records per
+ * pass, the rounds that will be generated (the default resolved) and the
+ * total records. Any out pointer may be NULL. Returns 0, -MMUSIM_E_INVAL
+ * or -MMUSIM_E_RANGE with a diagnostic naming the parameter
+ * ("procs", "size", "rounds").
+ */
+MMUSIM_API int mmusim_gen_latctx_shape(const mmusim_gen_latctx_params *p, uint64_t *per_pass,
+                                       unsigned *rounds, uint64_t *total, mmusim_diag *d);
+
+/* Generates the trace into `fn`. Returns 0, a parameter error as above,
+ * -MMUSIM_E_NOMEM, or the sink's error. */
+MMUSIM_API int mmusim_gen_latctx(const mmusim_gen_latctx_params *p, mmusim_gen_sink fn,
+                                 void *ud, mmusim_diag *d);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
