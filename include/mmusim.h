@@ -14,5 +14,7 @@
 #include "mmusim/tlb.h"
 #include "mmusim/fold.h"
 #include "mmusim/cpu.h"
+#include "mmusim/policy.h"
+#include "mmusim/gen.h"
 
 #endif

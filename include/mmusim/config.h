@@ -63,6 +63,7 @@ typedef struct mmusim_config_timing {
     uint32_t cmo_dirty;  /* "timing.cmo_dirty": per dirty line it writes back, extra */
     uint32_t barrier;    /* "timing.barrier": per DSB + ISB after maintenance */
     uint32_t broadcast;  /* "timing.broadcast": per other core a broadcast operation reaches */
+    uint32_t switch_path; /* "timing.switch": the kernel's switch path, per context switch */
 } mmusim_config_timing;
 
 typedef struct mmusim_config {
@@ -79,7 +80,15 @@ typedef struct mmusim_config {
     char dtlb[MMUSIM_TLB_NAME_MAX]; /* key "cpu.dtlb": TLB that takes data accesses, or "none" */
     mmusim_config_cpu cpu;          /* keys "cpu.*" (besides the four above) */
     mmusim_config_timing timing;    /* keys "timing.*" */
+    uint8_t os_policy;              /* key "os.policy": enum mmusim_config_policy */
 } mmusim_config;
+
+/* Values of "os.policy" (include/mmusim/policy.h has the policies). */
+enum mmusim_config_policy {
+    MMUSIM_POLICY_AUTO = 0,   /* full-flush for formats or TLBs without ASIDs, else asid */
+    MMUSIM_POLICY_FULL_FLUSH,
+    MMUSIM_POLICY_ASID,
+};
 
 /* The default preset ("default"). */
 MMUSIM_API void mmusim_config_init(mmusim_config *c);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "build.h"
+#include "policy.h"
 #include "cache.h"
 #include "config.h"
 #include "stats.h"
@@ -51,9 +52,11 @@ enum mmusim_cycle_cause {
     MMUSIM_CYC_FAULT,      /* fault entry and return, and the handler's mapping work */
     MMUSIM_CYC_MAINT,      /* TLB and cache maintenance: per operation, entry, line */
     MMUSIM_CYC_BARRIER,    /* DSB + ISB after maintenance */
+    MMUSIM_CYC_SWITCH,     /* the kernel's context-switch path (timing.switch) */
     MMUSIM_CYC__COUNT
 };
-/* "base", "tlb", "walk", "cache", "memory", "writeback", "fault", "maintenance", "barrier". */
+/* "base", "tlb", "walk", "cache", "memory", "writeback", "fault", "maintenance", "barrier",
+ * "switch". */
 MMUSIM_API const char *mmusim_cycle_cause_name(int cause);
 
 /* Where a walk read or a demand access was served: a cache index of the
@@ -82,6 +85,8 @@ typedef struct mmusim_cpu_counters {
     uint64_t s2_pages_mapped;                  /* ... and stage 2 */
     uint64_t writebacks;                       /* dirty lines written back by demand fills */
     uint64_t switches;                         /* context switches onto this core */
+    uint64_t switch_cycles;                    /* their cost: the switch path and every action
+                                                * the policy took (maintenance, barriers) */
     uint64_t tlbi_ops, tlbi_entries;           /* TLB maintenance performed, entries removed */
     uint64_t cmo_ops, cmo_lines, cmo_dirty;    /* cache maintenance, lines, dirty lines */
     uint64_t barriers;
@@ -167,6 +172,8 @@ MMUSIM_API void mmusim_machine_total(const mmusim_machine *m, mmusim_cpu_counter
 /* Fills c->cycles[MMUSIM_CYC_BASE] from the instructions and timing.cpi
  * (rounded to the nearest cycle) and returns the sum over every cause. */
 MMUSIM_API uint64_t mmusim_machine_cycles(const mmusim_machine *m, mmusim_cpu_counters *c);
+/* The context-switch policy's name (NULL without translation). */
+MMUSIM_API const char *mmusim_machine_policy(const mmusim_machine *m);
 /* Regions folded from 64-bit trace addresses (0 without folding). */
 MMUSIM_API uint64_t mmusim_machine_regions_folded(const mmusim_machine *m);
 /* Event records counted as skipped (no meaning for the machine). */

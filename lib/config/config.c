@@ -50,6 +50,8 @@ static const char *const index_names[] = {"pipt", "vipt", "vivt", NULL};
 /* enum mmusim_tlb_kind order */
 static const char *const kind_names[] = {"tlb", "ipa", "walk", NULL};
 static const char *const none_word[] = {"none", NULL};
+/* enum mmusim_config_policy order */
+static const char *const policy_names[] = {"auto", "full-flush", "asid", NULL};
 static const char *const walk_word[] = {"walk", NULL};
 
 #define TLB_LG2_MIN 10 /* page sizes 1K .. 256T, as mmusim_tlb_params */
@@ -219,7 +221,13 @@ static const char *const walk_word[] = {"walk", NULL};
     X(G, "timing.barrier", CYCLES, timing.barrier, NULL, CYCLES_SYNTAX, "0",                   \
       "Cost of each DSB + ISB after maintenance.")                                             \
     X(G, "timing.broadcast", CYCLES, timing.broadcast, NULL, CYCLES_SYNTAX, "0",               \
-      "Cost per other core an inner-shareable (broadcast) operation reaches.")
+      "Cost per other core an inner-shareable (broadcast) operation reaches.")                 \
+    X(G, "timing.switch", CYCLES, timing.switch_path, NULL, CYCLES_SYNTAX, "0",                \
+      "The kernel's context-switch path itself (scheduler, register save and restore), per "  \
+      "switch; what the policy makes it flush is costed on top, by cause.")                    \
+    X(G, "os.policy", ENUM, os_policy, policy_names, "auto | full-flush | asid", "auto",       \
+      "Context-switch policy (docs/policies.md). auto: full-flush when the format or a TLB "   \
+      "has no ASIDs, else asid.")
 
 #define SCOPE_G MMUSIM__OPT_GLOBAL
 #define SCOPE_C MMUSIM__OPT_CACHE

@@ -73,7 +73,6 @@
 
 typedef struct actx {
     uint32_t ctx;
-    uint16_t asid;
     mmusim_pt *pt;
 } actx;
 
@@ -91,6 +90,7 @@ typedef struct slot {
 typedef struct cpu_core {
     uint32_t ctx;            /* current context, NO_CTX before the first */
     size_t actx;             /* its index in m->ctxs */
+    uint16_t asid;           /* the ASID it runs with (the policy's SET_ASID) */
     mmusim_xlat_regs regs;   /* the registers of the current context */
     mmusim_tlb *tlb[MMUSIM_MAX_TLBS];
     int ientry, dentry;      /* this core's entry caches (or -1) */
@@ -141,10 +141,13 @@ struct mmusim_machine {
     uint64_t events_skipped;
     mmusim_fault_handler handler;
     void *handler_ud;
+    const mmusim_policy_ops *pol; /* the context-switch policy (mmu only) */
+    void *pst;
 };
 
 static const char *const cause_names[MMUSIM_CYC__COUNT] = {
     "base", "tlb", "walk", "cache", "memory", "writeback", "fault", "maintenance", "barrier",
+    "switch",
 };
 
 const char *mmusim_cycle_cause_name(int cause)
@@ -290,9 +293,9 @@ static void load_regs(mmusim_machine *m, cpu_core *c, const actx *a)
     r->dacr = 0x55555555u; /* every domain Client: permissions apply */
     r->mair = 0xff;        /* AttrIndx 0: Normal, write-back, read/write-allocate */
     if (is_short(m->fmt))
-        r->contextidr = a->asid;
+        r->contextidr = c->asid;
     else
-        r->ttbr0 |= (uint64_t)a->asid << 48;
+        r->ttbr0 |= (uint64_t)c->asid << 48;
     if (m->stage2) {
         r->hcr = 1; /* VM */
         r->vtcr = s2_vtcr(m);
@@ -310,17 +313,9 @@ static int new_ctx(mmusim_machine *m, uint32_t ctx, size_t *idx, mmusim_diag *d)
         m->ctxs = n;
         m->capctx = cap;
     }
-    uint64_t asid = m->nctx + 1;
-    if (m->asid_bits && asid >= (1ull << m->asid_bits))
-        return mmusim_diag_set(d, -MMUSIM_E_RANGE,
-                               "context %" PRIu32 ": more contexts than %u-bit ASIDs (ASID "
-                               "reuse and rollover are context-switch policies, not modelled by "
-                               "the core)",
-                               ctx, m->asid_bits);
     actx *a = &m->ctxs[m->nctx];
     memset(a, 0, sizeof *a);
     a->ctx = ctx;
-    a->asid = m->asid_bits ? (uint16_t)asid : 0;
     if (m->cfg.mmu) {
         mmusim_pt_opts o = {.sctlr = sctlr_of(m->fmt), .tcr = s1_tcr(m)};
         int rc = mmusim_pt_new(&a->pt, m->fmt, m->mem, m->tables, &o, d);
@@ -492,6 +487,41 @@ static int build_memory(mmusim_machine *m, mmusim_diag *d)
     return mmusim_pt_map(m->s2, TABLE_BASE, TABLE_BASE, TABLE_BYTES, &a, d);
 }
 
+/* The context-switch policy of os.policy, for this machine. */
+static int build_policy(mmusim_machine *m, mmusim_diag *d)
+{
+    const char *name;
+    switch (m->cfg.os_policy) {
+    case MMUSIM_POLICY_FULL_FLUSH:
+        name = "full-flush";
+        break;
+    case MMUSIM_POLICY_ASID:
+        name = "asid";
+        break;
+    default:
+        name = m->flush_switch ? "full-flush" : "asid";
+        break;
+    }
+    m->pol = mmusim_policy_find(name);
+    if (!m->pol)
+        return mmusim_diag_set(d, -MMUSIM_E_CONFIG, "os.policy: unknown policy '%s'", name);
+    mmusim_policy_env env;
+    memset(&env, 0, sizeof env);
+    env.cores = m->ncores;
+    env.asid_bits = m->flush_switch ? 0 : m->asid_bits;
+    env.vmid_bits = m->vmid_bits;
+    env.seed = m->cfg.seed;
+    const cpu_core *k = &m->cores[0];
+    env.vivt_icache = k->ientry >= 0 &&
+                      mmusim_hier_params_of(m->h, (unsigned)k->ientry)->indexing == MMUSIM_VIVT;
+    env.vivt_dcache = k->dentry >= 0 &&
+                      mmusim_hier_params_of(m->h, (unsigned)k->dentry)->indexing == MMUSIM_VIVT;
+    int rc = m->pol->init(&m->pst, &env, d);
+    if (rc)
+        m->pol = NULL;
+    return rc;
+}
+
 int mmusim_machine_new(mmusim_machine **out, const mmusim_config *c, mmusim_diag *d)
 {
     if (!out || !c)
@@ -548,6 +578,10 @@ int mmusim_machine_new(mmusim_machine **out, const mmusim_config *c, mmusim_diag
         mmusim_machine_free(m);
         return rc;
     }
+    if (c->mmu && (rc = build_policy(m, d))) {
+        mmusim_machine_free(m);
+        return rc;
+    }
     *out = m;
     return 0;
 }
@@ -568,6 +602,8 @@ void mmusim_machine_free(mmusim_machine *m)
     mmusim_frames_free(m->ipas);
     mmusim_mem_free(m->mem);
     mmusim_fold_free(m->fold);
+    if (m->pol)
+        m->pol->fini(m->pst);
     free(m->ctxs);
     free(m->slots);
     free(m->order);
@@ -618,10 +654,9 @@ static int tlbi_core(mmusim_machine *m, unsigned c, const mmusim_tlbi *op)
     return removed;
 }
 
-int mmusim_machine_tlbi(mmusim_machine *m, unsigned core, const mmusim_tlbi *op, int broadcast)
+/* One TLB operation on core (or broadcast), costed, without its barrier. */
+static int tlbi_do(mmusim_machine *m, unsigned core, const mmusim_tlbi *op, int broadcast)
 {
-    if (!m || !op || core >= m->ncores || op->op >= MMUSIM_TLBI__COUNT)
-        return -MMUSIM_E_INVAL;
     int removed = 0;
     if (broadcast) {
         mmusim_tlb *all[MMUSIM_MAX_CORES * MMUSIM_MAX_TLBS];
@@ -644,34 +679,69 @@ int mmusim_machine_tlbi(mmusim_machine *m, unsigned core, const mmusim_tlbi *op,
             k->broadcasts += m->ncores - 1;
             k->cycles[MMUSIM_CYC_MAINT] += (uint64_t)(m->ncores - 1) * m->cfg.timing.broadcast;
         }
-        barrier(m, k);
     }
     return removed;
 }
 
-/* The switch Linux makes on a core without ASIDs (ARMv4/v5): clean and
- * invalidate the core's private (VIVT) caches, invalidate its TLBs. */
-static void flush_on_switch(mmusim_machine *m, unsigned c)
+int mmusim_machine_tlbi(mmusim_machine *m, unsigned core, const mmusim_tlbi *op, int broadcast)
+{
+    if (!m || !op || core >= m->ncores || op->op >= MMUSIM_TLBI__COUNT)
+        return -MMUSIM_E_INVAL;
+    int removed = tlbi_do(m, core, op, broadcast);
+    if (removed >= 0 && m->cur[core])
+        barrier(m, m->cur[core]);
+    return removed;
+}
+
+/* Performs a policy's actions on core c, costing each where it belongs. */
+static int perform(mmusim_machine *m, unsigned c, const mmusim_actions *acts, mmusim_diag *d)
 {
     cpu_core *k = &m->cores[c];
     mmusim_cpu_counters *cnt = m->cur[c];
-    int done[2] = {-2, -2};
-    for (int s = 0; s < 2; s++) {
-        int ci = s ? k->dentry : k->ientry;
-        if (ci < 0 || ci == done[0])
-            continue;
-        done[s] = ci;
-        const mmusim_cache_params *p = mmusim_hier_params_of(m->h, (unsigned)ci);
-        if (p->indexing != MMUSIM_VIVT)
-            continue;
-        mmusim_cmo_result r = {0, 0};
-        mmusim_hier_cmo_all(m->h, (unsigned)ci, MMUSIM_CMO_CLEAN_INVAL, &r);
-        charge_maint(m, cnt, 1, 0, r.lines, r.dirty, 0);
+    for (unsigned i = 0; i < acts->n; i++) {
+        const mmusim_action *a = &acts->a[i];
+        switch (a->kind) {
+        case MMUSIM_ACT_TLBI: {
+            mmusim_tlbi op = a->tlbi;
+            op.vmid = m->vmid;
+            int r = tlbi_do(m, c, &op, a->broadcast);
+            if (r < 0)
+                return mmusim_diag_set(d, r, "policy %s: TLB operation %u refused", m->pol->name,
+                                       op.op);
+            break;
+        }
+        case MMUSIM_ACT_CACHE_ALL: {
+            const int ci = a->target == MMUSIM_ACT_ICACHE ? k->ientry : k->dentry;
+            if (ci < 0)
+                break;
+            mmusim_cmo_result r = {0, 0};
+            int rc = mmusim_hier_cmo_all(m->h, (unsigned)ci, a->op, &r);
+            if (rc)
+                return mmusim_diag_set(d, rc, "policy %s: cache operation %u refused",
+                                       m->pol->name, a->op);
+            charge_maint(m, cnt, 1, 0, r.lines, r.dirty, 0);
+            break;
+        }
+        case MMUSIM_ACT_SET_ASID:
+            k->asid = (uint16_t)a->value;
+            break;
+        case MMUSIM_ACT_SET_REG:
+            if (a->reg == MMUSIM_REG_DACR)
+                k->regs.dacr = a->value;
+            else if (a->reg == MMUSIM_REG_FCSEIDR)
+                k->regs.fcseidr = a->value;
+            else if (a->reg == MMUSIM_REG_VMID)
+                m->vmid = (uint16_t)a->value;
+            break;
+        case MMUSIM_ACT_BARRIER:
+            barrier(m, cnt);
+            break;
+        default:
+            return mmusim_diag_set(d, -MMUSIM_E_INVAL, "policy %s: unknown action %u",
+                                   m->pol->name, a->kind);
+        }
     }
-    mmusim_tlbi op = {.op = MMUSIM_TLBI_ALL, .vmid = m->vmid};
-    int removed = tlbi_core(m, c, &op);
-    charge_maint(m, cnt, 1, removed > 0 ? (uint64_t)removed : 0, 0, 0, 1);
-    barrier(m, cnt);
+    return 0;
 }
 
 /* Makes ctx current on core c. */
@@ -684,17 +754,31 @@ static int switch_to(mmusim_machine *m, unsigned c, uint32_t ctx, mmusim_diag *d
         if (rc)
             return rc;
     }
-    const int had = k->ctx != NO_CTX;
+    const uint32_t prev = k->ctx;
     k->ctx = ctx;
     k->actx = idx;
     memset(k->lperm, 0, sizeof k->lperm); /* another ASID, DACR */
-    if (m->cfg.mmu)
-        load_regs(m, k, &m->ctxs[idx]);
     if (!(m->cur[c] = slot_get(m, c, ctx)))
         return mmusim_diag_set(d, -MMUSIM_E_NOMEM, "out of memory (counters)");
-    m->cur[c]->switches++;
-    if (had && m->flush_switch)
-        flush_on_switch(m, c);
+    mmusim_cpu_counters *cnt = m->cur[c];
+    cnt->switches++;
+    if (!m->cfg.mmu)
+        return 0;
+    /* The switch is charged to the incoming context: the kernel's path,
+     * then whatever the policy makes the core do. */
+    uint64_t before = cnt->cycles[MMUSIM_CYC_SWITCH] + cnt->cycles[MMUSIM_CYC_MAINT] +
+                      cnt->cycles[MMUSIM_CYC_BARRIER];
+    cnt->cycles[MMUSIM_CYC_SWITCH] += m->cfg.timing.switch_path;
+    mmusim_actions acts;
+    acts.n = 0;
+    int rc = m->pol->switch_in(m->pst, c, prev, ctx, &acts, d);
+    if (!rc)
+        rc = perform(m, c, &acts, d);
+    if (rc)
+        return rc;
+    load_regs(m, k, &m->ctxs[idx]);
+    cnt->switch_cycles += cnt->cycles[MMUSIM_CYC_SWITCH] + cnt->cycles[MMUSIM_CYC_MAINT] +
+                          cnt->cycles[MMUSIM_CYC_BARRIER] - before;
     return 0;
 }
 
@@ -948,7 +1032,7 @@ static int translate(mmusim_machine *m, unsigned c, uint64_t va, unsigned xa, ui
         if (lvl) /* the first level's latency is charged per lookup in fixup() */
             cnt->cycles[MMUSIM_CYC_TLB] += m->tlb_lat[ti];
         const mmusim_tlb_entry *e =
-            mmusim_tlb_lookup(k->tlb[ti], v, a->asid, m->vmid, MMUSIM_TLB_EL10, xa);
+            mmusim_tlb_lookup(k->tlb[ti], v, k->asid, m->vmid, MMUSIM_TLB_EL10, xa);
         if (!e) {
             cnt->tlb_misses[ti]++;
             continue;
@@ -989,7 +1073,7 @@ static int translate(mmusim_machine *m, unsigned c, uint64_t va, unsigned xa, ui
         cnt->walks++;
         cnt->cycles[MMUSIM_CYC_WALK] += m->cfg.timing.walk;
         const int ok = f.type == MMUSIM_FAULT_NONE;
-        replay_walk(m, k, cnt, &res, ok ? res.mva : fcse(&k->regs, va), ok, a->asid);
+        replay_walk(m, k, cnt, &res, ok ? res.mva : fcse(&k->regs, va), ok, k->asid);
         if (ok) {
             for (unsigned u = 0; u < nch; u++)
                 (void)mmusim_tlb_fill(k->tlb[chain[u]], &res, MMUSIM_TLB_EL10, m->vmid);
@@ -1142,6 +1226,11 @@ static int do_event(mmusim_machine *m, const mmusim_rec *r, mmusim_diag *d)
         barrier(m, m->cur[c]);
         return 0;
     }
+    case MMUSIM_REC_EXIT:
+        if (m->pol && m->pol->exit)
+            m->pol->exit(m->pst, r->ctx);
+        m->events_skipped++; /* the address space itself stays (the OS model frees it) */
+        return 0;
     default:
         m->events_skipped++;
         return 0;
@@ -1212,7 +1301,7 @@ int mmusim_machine_run(mmusim_machine *m, const mmusim_rec *recs, size_t n, mmus
                        (shortf ? domain_ok(&k->regs, e->domain) == 1 ||
                                      (domain_ok(&k->regs, e->domain) == 2 && perm_ok(e->perm, xa))
                                : perm_ok(e->perm, xa)) &&
-                       mmusim__tlb_hit(k->tlb[t0], e, v, m->ctxs[k->actx].asid, m->vmid,
+                       mmusim__tlb_hit(k->tlb[t0], e, v, k->asid, m->vmid,
                                        MMUSIM_TLB_EL10, xa)) {
                 /* an entry this TLB returned for this page before */
                 cnt->tlb_lookups[t0]++;
@@ -1279,6 +1368,8 @@ const mmusim_tlb *mmusim_machine_tlb(const mmusim_machine *m, unsigned core, uns
 {
     return core < m->ncores && idx < m->ntlbs ? m->cores[core].tlb[idx] : NULL;
 }
+
+const char *mmusim_machine_policy(const mmusim_machine *m) { return m->pol ? m->pol->name : NULL; }
 
 uint64_t mmusim_machine_regions_folded(const mmusim_machine *m)
 {

@@ -70,6 +70,8 @@ static int add_group(mmusim_stats *s, const mmusim_machine *m, const char *prefi
     PUT(s, rc, k, faults);
     snprintf(k, sizeof k, "%sswitches", prefix);
     PUT(s, rc, k, c->switches);
+    snprintf(k, sizeof k, "%sswitch_cycles", prefix);
+    PUT(s, rc, k, c->switch_cycles);
     return rc;
 }
 
@@ -82,6 +84,8 @@ int mmusim_stats_add_machine(mmusim_stats *s, const mmusim_machine *m)
     char k[160];
     if (cfg->mmu)
         rc = mmusim_stats_str(s, "cpu.format", mmusim_xlat_format_name(cfg->cpu.format));
+    if (!rc && mmusim_machine_policy(m))
+        rc = mmusim_stats_str(s, "cpu.policy", mmusim_machine_policy(m));
     PUT(s, rc, "cpu.cores", mmusim_machine_ncores(m));
     PUT(s, rc, "cpu.contexts", mmusim_machine_ncontexts(m));
     PUT(s, rc, "cpu.regions_folded", mmusim_machine_regions_folded(m));
@@ -263,6 +267,10 @@ int mmusim_machine_write_text(const mmusim_machine *m, FILE *f)
                 fputc('\n', f);
             }
     }
+    if (mmusim_machine_policy(m))
+        fprintf(f, "switches: %" PRIu64 " under policy %s, costing %" PRIu64
+                   " cycles (switch path, maintenance and barriers they caused)\n",
+                t.switches, mmusim_machine_policy(m), t.switch_cycles);
     fprintf(f, "\ncycles: %" PRIu64 " for %" PRIu64 " instructions (CPI %.3f)\n", total,
             t.instructions, t.instructions ? (double)total / (double)t.instructions : 0.0);
     for (int i = 0; i < MMUSIM_CYC__COUNT; i++) {

@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: MIT */
+/* Tests of the context-switch policies: the ASID allocator's invariants (Linux's), and the actions of each policy. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "mmusim.h"
+
+#define CORES 4
+
+/*
+ * Random switches of many contexts on 4 cores with a small ASID space
+ * (4 bits: 15 usable ASIDs, so rollovers are frequent), checking after
+ * every switch the invariants stated in REFERENCES.md and by Linux:
+ *  1. two cores never run different contexts with the same ASID in one
+ *     generation (the full, generation-tagged ids of running contexts
+ *     differ);
+ *  2. a running context's id is never handed to another context;
+ *  3. after a rollover a core flushes its TLB before it runs an id of the
+ *     new generation.
+ */
+static void asid_invariants(void **state)
+{
+    (void)state;
+    for (unsigned bits = 3; bits <= 8; bits += 5) {
+        mmusim_asid_alloc *a;
+        assert_int_equal(mmusim_asid_alloc_new(&a, bits, CORES, NULL), 0);
+        uint32_t running[CORES];
+        uint64_t flushed_gen[CORES];
+        for (unsigned c = 0; c < CORES; c++) {
+            running[c] = UINT32_MAX;
+            flushed_gen[c] = 1; /* nothing stale exists before the first rollover */
+        }
+        mmusim_rng rng;
+        mmusim_rng_seed(&rng, 42 + bits);
+        const uint32_t nctx = 3u << bits; /* three times the ASIDs: rollovers */
+        for (int step = 0; step < 200000; step++) {
+            unsigned c = (unsigned)mmusim_rng_below(&rng, CORES);
+            uint32_t x = (uint32_t)mmusim_rng_below(&rng, nctx) + 1;
+            /* a context runs on one core at a time */
+            int elsewhere = 0;
+            for (unsigned o = 0; o < CORES; o++)
+                elsewhere |= o != c && running[o] == x;
+            if (elsewhere)
+                continue;
+            uint16_t asid;
+            int flush;
+            assert_int_equal(mmusim_asid_alloc_switch(a, c, x, &asid, &flush, NULL), 0);
+            running[c] = x;
+            const uint64_t id = mmusim_asid_alloc_of(a, x);
+            const uint64_t gen = id >> bits;
+            assert_int_equal(id & ((1u << bits) - 1), asid);
+            assert_int_not_equal(asid, 0); /* ASID 0 is reserved */
+            assert_int_equal(gen, mmusim_asid_alloc_generation(a));
+            /* 3: an id of a generation newer than the core's last flush
+             * only after a flush */
+            if (flush)
+                flushed_gen[c] = mmusim_asid_alloc_generation(a);
+            assert_true(gen <= flushed_gen[c]);
+            /* 1 and 2 */
+            for (unsigned o = 0; o < CORES; o++) {
+                if (o == c || running[o] == UINT32_MAX)
+                    continue;
+                const uint64_t other = mmusim_asid_alloc_of(a, running[o]);
+                assert_int_not_equal(running[o], x);
+                /* the other core's context holds a different ASID: if its id
+                 * is of an older generation, the ASID stays reserved for it
+                 * and no context of the new one may take it */
+                assert_int_not_equal(other & ((1u << bits) - 1), asid);
+            }
+        }
+        assert_true(mmusim_asid_alloc_rollovers(a) > 10);
+        mmusim_asid_alloc_free(a);
+    }
+}
+
+/* The fast path: a context whose id is of this generation keeps it and
+ * costs no flush; the first rollover happens at the 2^bits-th context. */
+static void asid_rollover_point(void **state)
+{
+    (void)state;
+    mmusim_asid_alloc *a;
+    assert_int_equal(mmusim_asid_alloc_new(&a, 8, 1, NULL), 0);
+    uint16_t asid;
+    int flush;
+    for (uint32_t x = 1; x <= 255; x++) {
+        assert_int_equal(mmusim_asid_alloc_switch(a, 0, x, &asid, &flush, NULL), 0);
+        assert_int_equal(asid, x);
+        assert_int_equal(flush, 0);
+    }
+    assert_int_equal(mmusim_asid_alloc_rollovers(a), 0);
+    assert_int_equal(mmusim_asid_alloc_switch(a, 0, 7, &asid, &flush, NULL), 0);
+    assert_int_equal(asid, 7);
+    assert_int_equal(flush, 0);
+    /* the 256th context: rollover; the running context (7) keeps its ASID
+     * reserved, so the newcomer gets the first free one, 1, and a flush */
+    assert_int_equal(mmusim_asid_alloc_switch(a, 0, 256, &asid, &flush, NULL), 0);
+    assert_int_equal(mmusim_asid_alloc_rollovers(a), 1);
+    assert_int_equal(flush, 1);
+    assert_int_equal(asid, 1);
+    /* context 7 comes back: its reserved ASID is renewed in place */
+    assert_int_equal(mmusim_asid_alloc_switch(a, 0, 7, &asid, &flush, NULL), 0);
+    assert_int_equal(asid, 7);
+    assert_int_equal(flush, 0);
+    /* there must be more ASIDs than cores */
+    mmusim_asid_alloc *b;
+    assert_int_equal(mmusim_asid_alloc_new(&b, 2, 3, NULL), -MMUSIM_E_INVAL);
+    mmusim_asid_alloc_free(a);
+}
+
+/* The actions each policy returns. */
+static void policy_actions(void **state)
+{
+    (void)state;
+    const mmusim_policy_ops *ff = mmusim_policy_find("full-flush");
+    const mmusim_policy_ops *as = mmusim_policy_find("asid");
+    assert_non_null(ff);
+    assert_non_null(as);
+    assert_null(mmusim_policy_find("nosuch"));
+    mmusim_policy_env env = {.cores = 1, .asid_bits = 0, .vivt_icache = 1, .vivt_dcache = 1};
+    void *st;
+    assert_int_equal(ff->init(&st, &env, NULL), 0);
+    mmusim_actions l = {.n = 0};
+    /* the first context on a core: nothing to flush */
+    assert_int_equal(ff->switch_in(st, 0, UINT32_MAX, 1, &l, NULL), 0);
+    assert_int_equal(l.n, 0);
+    /* a switch: clean+invalidate D, invalidate I, TLBI ALL, barrier */
+    assert_int_equal(ff->switch_in(st, 0, 1, 2, &l, NULL), 0);
+    assert_int_equal(l.n, 4);
+    assert_int_equal(l.a[0].kind, MMUSIM_ACT_CACHE_ALL);
+    assert_int_equal(l.a[0].target, MMUSIM_ACT_DCACHE);
+    assert_int_equal(l.a[0].op, MMUSIM_CMO_CLEAN_INVAL);
+    assert_int_equal(l.a[1].target, MMUSIM_ACT_ICACHE);
+    assert_int_equal(l.a[1].op, MMUSIM_CMO_INVAL);
+    assert_int_equal(l.a[2].kind, MMUSIM_ACT_TLBI);
+    assert_int_equal(l.a[2].tlbi.op, MMUSIM_TLBI_ALL);
+    assert_int_equal(l.a[3].kind, MMUSIM_ACT_BARRIER);
+    ff->fini(st);
+    /* asid without ASIDs is refused with a message naming the key */
+    mmusim_diag d;
+    memset(&d, 0, sizeof d);
+    assert_int_equal(as->init(&st, &env, &d), -MMUSIM_E_CONFIG);
+    assert_non_null(strstr(d.msg, "os.policy"));
+    env.asid_bits = 8;
+    env.vivt_icache = 0;
+    assert_int_equal(as->init(&st, &env, NULL), 0);
+    l.n = 0;
+    assert_int_equal(as->switch_in(st, 0, UINT32_MAX, 9, &l, NULL), 0);
+    assert_int_equal(l.n, 1);
+    assert_int_equal(l.a[0].kind, MMUSIM_ACT_SET_ASID);
+    assert_int_equal(l.a[0].value, 1);
+    as->fini(st);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(asid_invariants),
+        cmocka_unit_test(asid_rollover_point),
+        cmocka_unit_test(policy_actions),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
