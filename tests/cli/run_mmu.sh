@@ -5,7 +5,7 @@
 # 64-bit address on a 32-bit core without folding is an error naming the address.
 source "$(dirname "$0")/lib.sh"
 TRACE=$SRC/traces/sort.mtr
-CAUSES="base tlb walk cache memory writeback fault maintenance barrier"
+CAUSES="base tlb walk cache memory writeback fault maintenance barrier switch"
 
 for p in sa1100 arm926 arm1176 cortex-a8 cortex-a9 cortex-a15 cortex-a53 cortex-a72; do
   rc=0
