@@ -94,6 +94,11 @@ typedef struct mmusim_cache_stats {
     uint64_t maint_ops;
     uint64_t maint_lines;    /* valid lines affected */
     uint64_t maint_dirty;    /* dirty lines among them (cleaned or lost) */
+    /* Demand misses of lines a context-switch policy's maintenance removed
+     * (and nothing brought back since): the switch-induced misses, a class
+     * beside compulsory, capacity and conflict (counted whether or not 3C
+     * is on; with 3C they are also counted there). */
+    uint64_t switch_miss[3];
 } mmusim_cache_stats;
 
 /* Traffic that reached main memory, by the type that reached it. */

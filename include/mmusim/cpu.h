@@ -87,6 +87,12 @@ typedef struct mmusim_cpu_counters {
     uint64_t switches;                         /* context switches onto this core */
     uint64_t switch_cycles;                    /* their cost: the switch path and every action
                                                 * the policy took (maintenance, barriers) */
+    uint64_t switch_tlb_misses;                /* first-level TLB misses of translations a policy
+                                                * action removed (switch-induced) */
+    uint64_t switch_cache_misses;              /* entry-cache misses of lines a policy action
+                                                * removed (switch-induced) */
+    uint64_t switch_refill_cycles;             /* what those misses cost: their TLB, walk and
+                                                * stall cycles (also in the causes) */
     uint64_t tlbi_ops, tlbi_entries;           /* TLB maintenance performed, entries removed */
     uint64_t cmo_ops, cmo_lines, cmo_dirty;    /* cache maintenance, lines, dirty lines */
     uint64_t barriers;

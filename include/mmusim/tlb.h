@@ -135,6 +135,8 @@ typedef struct mmusim_tlb_stats {
     uint64_t maint_ops[MMUSIM_TLBI__COUNT];     /* operations received, by kind */
     uint64_t maint_removed[MMUSIM_TLBI__COUNT]; /* entries they removed, by kind */
     uint64_t maint_broadcast; /* operations received from a broadcast (IS forms) */
+    uint64_t switch_misses;   /* misses whose translation a context-switch policy's
+                               * maintenance removed (and no fill brought back since) */
 } mmusim_tlb_stats;
 
 typedef struct mmusim_tlb mmusim_tlb;

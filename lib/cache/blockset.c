@@ -69,6 +69,32 @@ int mmusim__blockset_add(mmusim__blockset *s, uint64_t b)
     return 1;
 }
 
+int mmusim__blockset_remove(mmusim__blockset *s, uint64_t b)
+{
+    if (!s->slots || !s->count)
+        return 0;
+    size_t i = hash64(b) & s->mask;
+    while (s->slots[i] != b) {
+        if (s->slots[i] == EMPTY)
+            return 0;
+        i = (i + 1) & s->mask;
+    }
+    /* Backward shift: move later members of the cluster into the hole
+     * when their home slot does not lie cyclically in (hole, j]. */
+    size_t hole = i;
+    for (size_t j = (i + 1) & s->mask; s->slots[j] != EMPTY; j = (j + 1) & s->mask) {
+        size_t home = hash64(s->slots[j]) & s->mask;
+        int between = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
+        if (!between) {
+            s->slots[hole] = s->slots[j];
+            hole = j;
+        }
+    }
+    s->slots[hole] = EMPTY;
+    s->count--;
+    return 1;
+}
+
 /* ---- fully associative LRU ---- */
 
 #define NIL UINT32_MAX

@@ -24,6 +24,9 @@ int mmusim__blockset_init(mmusim__blockset *s);
 void mmusim__blockset_free(mmusim__blockset *s);
 /* Inserts b; returns 1 if it was new, 0 if present, negative on no memory. */
 int mmusim__blockset_add(mmusim__blockset *s, uint64_t b);
+/* Removes b (backward shift deletion, no tombstones); returns 1 if it was
+ * there. For the sets that do shrink (switch-induced miss tracking). */
+int mmusim__blockset_remove(mmusim__blockset *s, uint64_t b);
 
 /*
  * mmusim__falru: a fully associative LRU cache of `capacity` blocks, the

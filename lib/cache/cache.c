@@ -143,6 +143,7 @@ static void cache_free(cache *c)
     free(c->plru);
     free(c->rr);
     mmusim__blockset_free(&c->seen);
+    mmusim__blockset_free(&c->by_policy);
     mmusim__falru_free(&c->fa);
 }
 
@@ -379,6 +380,8 @@ static uint32_t fill(mmusim_hier *h, int ci, uint64_t vblk, uint64_t pblk, int d
     uint32_t l = choose_victim(h, c, set);
     evict(h, ci, l);
     c->tags[l] = c->is_vtag ? vblk : pblk;
+    if (c->by_policy.count) /* back by any path: no longer a policy's loss */
+        (void)mmusim__blockset_remove(&c->by_policy, c->tags[l]);
     c->other[l] = c->is_vtag ? pblk : vblk;
     c->dirty[l] = (uint8_t)dirty;
     c->st.fills++;
@@ -508,6 +511,8 @@ static void line_access(mmusim_hier *h, int ci, unsigned t, uint64_t va, uint64_
     }
 
     c->st.miss[t]++;
+    if (c->by_policy.count && mmusim__blockset_remove(&c->by_policy, tblk))
+        c->st.switch_miss[t]++;
     if (c->p.classify_3c) {
         /* Dinero IV's classification of each miss: a hit in the fully
          * associative shadow is a conflict miss; otherwise a block never
@@ -716,6 +721,7 @@ int mmusim__hier_access_miss(mmusim_hier *h, int entry, unsigned t, uint64_t va,
 }
 
 int mmusim__hier_ientry(const mmusim_hier *h) { return h->ientry; }
+void mmusim__hier_policy_maint(mmusim_hier *h, int on) { h->policy_maint = on; }
 int mmusim__hier_dentry(const mmusim_hier *h) { return h->dentry; }
 int mmusim__hier_next(const mmusim_hier *h, int idx)
 {
@@ -754,6 +760,12 @@ static void cmo_line(mmusim_hier *h, int ci, uint32_t l, int op, mmusim_cmo_resu
         return;
     }
     /* INVAL loses dirty data (counted above); CLEAN_INVAL writes it back. */
+    if (h->policy_maint) {
+        if (!c->by_policy.slots)
+            (void)mmusim__blockset_init(&c->by_policy); /* no memory: not tracked */
+        if (c->by_policy.slots)
+            (void)mmusim__blockset_add(&c->by_policy, c->tags[l]);
+    }
     drop_line(h, ci, l, op == MMUSIM_CMO_CLEAN_INVAL, 0);
 }
 

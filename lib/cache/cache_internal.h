@@ -43,6 +43,7 @@ typedef struct mmusim__cache {
     uint8_t above[MMUSIM_HIER_MAX_CACHES];
     uint8_t has_above;
     uint8_t excl;     /* exclusive with something above it */
+    mmusim__blockset by_policy; /* blocks (tag addresses) a policy's maintenance removed */
     mmusim_cache_stats st;
 } mmusim__cache;
 
@@ -57,6 +58,9 @@ struct mmusim_hier {
     /* Set by an exclusive level when the line it moved up was dirty; the
      * level above that asked for it reads it right after its fetch. */
     int xfer_dirty;
+    /* Set while a context-switch policy's actions run: the lines they
+     * remove are remembered, to count the misses they cause. */
+    int policy_maint;
 };
 
 static inline uint32_t mmusim__cache_set_of(const mmusim__cache *c, uint64_t iblk) { return (uint32_t)(iblk & c->set_mask); }
@@ -188,6 +192,10 @@ int mmusim__hier_access(mmusim_hier *h, int entry, unsigned type, uint64_t va, u
  * mmusim__cache_quick_hit on the entry level (and found no hit). */
 int mmusim__hier_access_miss(mmusim_hier *h, int entry, unsigned type, uint64_t va, uint64_t pa,
                              uint32_t size, uint64_t *wb);
+
+/* Marks the maintenance that follows as a context-switch policy's (on) or
+ * not (off): see mmusim_cache_stats.switch_miss. */
+void mmusim__hier_policy_maint(mmusim_hier *h, int on);
 
 /* The index of the entry cache for instruction fetches / data (or -1). */
 int mmusim__hier_ientry(const mmusim_hier *h);

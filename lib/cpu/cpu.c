@@ -694,7 +694,27 @@ int mmusim_machine_tlbi(mmusim_machine *m, unsigned core, const mmusim_tlbi *op,
 }
 
 /* Performs a policy's actions on core c, costing each where it belongs. */
+static void track_policy(mmusim_machine *m, int on)
+{
+    mmusim__hier_policy_maint(m->h, on);
+    for (unsigned c = 0; c < m->ncores; c++)
+        for (unsigned i = 0; i < m->ntlbs; i++)
+            mmusim__tlb_track_policy(m->cores[c].tlb[i], on);
+}
+
+static int perform_one(mmusim_machine *m, unsigned c, const mmusim_actions *acts, mmusim_diag *d);
+
 static int perform(mmusim_machine *m, unsigned c, const mmusim_actions *acts, mmusim_diag *d)
+{
+    /* What these actions remove is remembered: a later miss on it is
+     * switch-induced (mmusim_cache_stats.switch_miss, tlb switch_misses). */
+    track_policy(m, 1);
+    int rc = perform_one(m, c, acts, d);
+    track_policy(m, 0);
+    return rc;
+}
+
+static int perform_one(mmusim_machine *m, unsigned c, const mmusim_actions *acts, mmusim_diag *d)
 {
     cpu_core *k = &m->cores[c];
     mmusim_cpu_counters *cnt = m->cur[c];
@@ -1014,16 +1034,41 @@ static inline int domain_ok(const mmusim_xlat_regs *r, unsigned domain)
  * mmusim_xlat_access) on core c. Returns 1 with *mva and *pa, 0 if the
  * access is dropped (unresolved fault), or a negative error.
  */
+static int translate_slow(mmusim_machine *m, unsigned c, uint64_t va, unsigned xa, uint64_t *mva,
+                          uint64_t *pa, mmusim_diag *d);
+
 static int translate(mmusim_machine *m, unsigned c, uint64_t va, unsigned xa, uint64_t *mva,
                      uint64_t *pa, mmusim_diag *d)
 {
     cpu_core *k = &m->cores[c];
     mmusim_cpu_counters *cnt = m->cur[c];
-    const actx *a = &m->ctxs[k->actx];
+    const int *chain = xa == MMUSIM_XA_EXEC ? m->ichain : m->dchain;
+    const unsigned nch = xa == MMUSIM_XA_EXEC ? m->ni : m->nd;
+    /* A first-level miss on a translation a policy's maintenance removed
+     * is switch-induced: what it costs from here on is switch overhead. */
+    const uint64_t sw0 = nch ? mmusim_tlb_stats_of(k->tlb[chain[0]])->switch_misses : 0;
+    const uint64_t cyc0 = cnt->cycles[MMUSIM_CYC_TLB] + cnt->cycles[MMUSIM_CYC_WALK] +
+                          cnt->cycles[MMUSIM_CYC_FAULT];
+    const int rc = translate_slow(m, c, va, xa, mva, pa, d);
+    if (nch && mmusim_tlb_stats_of(k->tlb[chain[0]])->switch_misses != sw0) {
+        mmusim_cpu_counters *now = m->cur[c];
+        now->switch_tlb_misses++;
+        now->switch_refill_cycles += now->cycles[MMUSIM_CYC_TLB] + now->cycles[MMUSIM_CYC_WALK] +
+                                     now->cycles[MMUSIM_CYC_FAULT] - cyc0;
+    }
+    return rc;
+}
+
+static int translate_slow(mmusim_machine *m, unsigned c, uint64_t va, unsigned xa, uint64_t *mva,
+                          uint64_t *pa, mmusim_diag *d)
+{
+    cpu_core *k = &m->cores[c];
+    mmusim_cpu_counters *cnt = m->cur[c];
     const uint64_t v = m->fmt == MMUSIM_XLAT_ARMV5 ? fcse(&k->regs, va) : va;
     const int *chain = xa == MMUSIM_XA_EXEC ? m->ichain : m->dchain;
     const unsigned nch = xa == MMUSIM_XA_EXEC ? m->ni : m->nd;
     const int shortf = is_short(m->fmt);
+    const actx *a = &m->ctxs[k->actx];
     memset(k->lperm, 0, sizeof k->lperm); /* the TLBs change below */
     unsigned lvl;
     for (lvl = 0; lvl < nch; lvl++) {
@@ -1101,18 +1146,10 @@ static int translate(mmusim_machine *m, unsigned c, uint64_t va, unsigned xa, ui
 /* ------------------------------------------------------------------ */
 /* the run loop */
 
-static inline void demand(mmusim_machine *m, cpu_core *k, mmusim_cpu_counters *cnt, unsigned t,
-                          uint64_t va, uint64_t pa, uint32_t size)
+/* The stall of a demand access that missed its entry level (or had none). */
+static inline void demand_stall(mmusim_machine *m, mmusim_cpu_counters *cnt, unsigned t, int entry,
+                                int where, uint64_t wb)
 {
-    const int entry = t == MMUSIM_A_IFETCH ? k->ientry : k->dentry;
-    mmusim__cache *hot = t == MMUSIM_A_IFETCH ? k->ihot : k->dhot;
-    cnt->accesses[t]++;
-    /* Hits in the entry level are not counted in served[]: fixup() gives
-     * them as the accesses not served anywhere else. */
-    if (hot && mmusim__cache_quick_hit(hot, t, va, pa, size))
-        return;
-    uint64_t wb = 0;
-    const int where = mmusim__hier_access_miss(m->h, entry, t, va, pa, size, &wb);
     if (wb) {
         cnt->writebacks += wb;
         cnt->cycles[MMUSIM_CYC_WRITEBACK] += wb * m->cfg.timing.writeback;
@@ -1130,6 +1167,33 @@ static inline void demand(mmusim_machine *m, cpu_core *k, mmusim_cpu_counters *c
     }
     if (entry < 0 && where < 0)
         cnt->cycles[MMUSIM_CYC_MEMORY] += m->lat[MMUSIM_SERVED_MEMORY];
+}
+
+static inline void demand(mmusim_machine *m, cpu_core *k, mmusim_cpu_counters *cnt, unsigned t,
+                          uint64_t va, uint64_t pa, uint32_t size)
+{
+    const int entry = t == MMUSIM_A_IFETCH ? k->ientry : k->dentry;
+    mmusim__cache *hot = t == MMUSIM_A_IFETCH ? k->ihot : k->dhot;
+    cnt->accesses[t]++;
+    /* Hits in the entry level are not counted in served[]: fixup() gives
+     * them as the accesses not served anywhere else. */
+    if (hot && mmusim__cache_quick_hit(hot, t, va, pa, size))
+        return;
+    uint64_t wb = 0;
+    const uint64_t sw0 = hot ? hot->st.switch_miss[t] : 0;
+    const int where = mmusim__hier_access_miss(m->h, entry, t, va, pa, size, &wb);
+    if (hot && hot->st.switch_miss[t] != sw0) {
+        /* a line a policy's maintenance removed: its refill is switch overhead */
+        const uint64_t cyc0 = cnt->cycles[MMUSIM_CYC_CACHE] + cnt->cycles[MMUSIM_CYC_MEMORY] +
+                              cnt->cycles[MMUSIM_CYC_WRITEBACK];
+        cnt->switch_cache_misses++;
+        demand_stall(m, cnt, t, entry, where, wb);
+        cnt->switch_refill_cycles += cnt->cycles[MMUSIM_CYC_CACHE] +
+                                     cnt->cycles[MMUSIM_CYC_MEMORY] +
+                                     cnt->cycles[MMUSIM_CYC_WRITEBACK] - cyc0;
+        return;
+    }
+    demand_stall(m, cnt, t, entry, where, wb);
 }
 
 /*

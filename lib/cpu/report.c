@@ -72,6 +72,14 @@ static int add_group(mmusim_stats *s, const mmusim_machine *m, const char *prefi
     PUT(s, rc, k, c->switches);
     snprintf(k, sizeof k, "%sswitch_cycles", prefix);
     PUT(s, rc, k, c->switch_cycles);
+    snprintf(k, sizeof k, "%sswitch_refill_cycles", prefix);
+    PUT(s, rc, k, c->switch_refill_cycles);
+    snprintf(k, sizeof k, "%sswitch_overhead", prefix);
+    PUT(s, rc, k, c->switch_cycles + c->switch_refill_cycles);
+    snprintf(k, sizeof k, "%sswitch_tlb_misses", prefix);
+    PUT(s, rc, k, c->switch_tlb_misses);
+    snprintf(k, sizeof k, "%sswitch_cache_misses", prefix);
+    PUT(s, rc, k, c->switch_cache_misses);
     return rc;
 }
 
@@ -117,6 +125,7 @@ int mmusim_stats_add_machine(mmusim_stats *s, const mmusim_machine *m)
             sum.fills += st->fills;
             sum.evictions += st->evictions;
             sum.splits += st->splits;
+            sum.switch_misses += st->switch_misses;
             for (int q = 0; q < MMUSIM_TLBI__COUNT; q++)
                 sum.maint_removed[q] += st->maint_removed[q];
             for (int q = 0; q < 3; q++) {
@@ -143,6 +152,8 @@ int mmusim_stats_add_machine(mmusim_stats *s, const mmusim_machine *m)
             removed += sum.maint_removed[q];
         snprintf(k, sizeof k, "tlbs.%s.maint_removed", nm);
         PUT(s, rc, k, removed);
+        snprintf(k, sizeof k, "tlbs.%s.switch_misses", nm);
+        PUT(s, rc, k, sum.switch_misses);
     }
     PUT(s, rc, "walks.reads_skipped", t.walk_reads_skipped);
     PUT(s, rc, "walks.walk_cache_hits", t.walk_cache_hits);
@@ -268,9 +279,12 @@ int mmusim_machine_write_text(const mmusim_machine *m, FILE *f)
             }
     }
     if (mmusim_machine_policy(m))
-        fprintf(f, "switches: %" PRIu64 " under policy %s, costing %" PRIu64
-                   " cycles (switch path, maintenance and barriers they caused)\n",
-                t.switches, mmusim_machine_policy(m), t.switch_cycles);
+        fprintf(f, "switches: %" PRIu64 " under policy %s; overhead %" PRIu64
+                   " cycles = %" PRIu64 " (switch path, maintenance, barriers) + %" PRIu64
+                   " (refills: %" PRIu64 " TLB and %" PRIu64 " cache misses switch-induced)\n",
+                t.switches, mmusim_machine_policy(m), t.switch_cycles + t.switch_refill_cycles,
+                t.switch_cycles, t.switch_refill_cycles, t.switch_tlb_misses,
+                t.switch_cache_misses);
     fprintf(f, "\ncycles: %" PRIu64 " for %" PRIu64 " instructions (CPI %.3f)\n", total,
             t.instructions, t.instructions ? (double)total / (double)t.instructions : 0.0);
     for (int i = 0; i < MMUSIM_CYC__COUNT; i++) {

@@ -169,6 +169,7 @@ int mmusim_stats_add_hier(mmusim_stats *s, const mmusim_hier *h)
         U("maint.ops", c->maint_ops);
         U("maint.lines", c->maint_lines);
         U("maint.dirty_lines", c->maint_dirty);
+        U("switch_misses", c->switch_miss[0] + c->switch_miss[1] + c->switch_miss[2]);
         snprintf(k, sizeof k, "caches.%s.miss_rate", p->name);
         rc |= mmusim_stats_f64(s, k, acc ? (double)miss / (double)acc : 0.0);
         if (p->classify_3c) {

@@ -47,6 +47,7 @@
 
 #include "core/internal.h"
 #include "mmusim/tlb.h"
+#include "cache/blockset.h"
 #include "tlb/tlb_internal.h"
 
 #define LG2_MIN 10
@@ -68,7 +69,23 @@ struct mmusim_tlb {
     const mmusim_tlb_entry *last; /* fast path, see the invariants */
     mmusim_rng rng;
     mmusim_tlb_stats st;
+    int track;                   /* a policy's maintenance: remember what it removes */
+    mmusim__blockset by_policy;  /* keys (entry_key) of what it removed */
 };
+
+/* A 64-bit key of a translation: page number, size, ASID (or global),
+ * VMID and regime mixed. Distinct translations could in principle share
+ * a key; with 64 bits the chance is negligible and the only effect
+ * would be one miss misclassified. */
+static uint64_t entry_key(uint64_t va, unsigned lg2, unsigned global, uint16_t asid, uint16_t vmid,
+                          unsigned regime)
+{
+    uint64_t k = (va >> lg2) * 0x9e3779b97f4a7c15ull;
+    k ^= ((uint64_t)lg2 << 56) ^ ((uint64_t)(global ? 0x1ffffu : asid) << 32) ^
+         ((uint64_t)vmid << 8) ^ regime;
+    k ^= k >> 31;
+    return k == UINT64_MAX ? k - 1 : k;
+}
 
 /* ------------------------------------------------------------------ */
 /* parameters, lifetime */
@@ -129,6 +146,7 @@ void mmusim_tlb_free(mmusim_tlb *t)
     free(t->stamp);
     free(t->plru);
     free(t->rr);
+    mmusim__blockset_free(&t->by_policy);
     free(t);
 }
 
@@ -333,6 +351,18 @@ const mmusim_tlb_entry *mmusim_tlb_lookup(mmusim_tlb *t, uint64_t addr, uint16_t
     }
     if (!hit) {
         t->st.misses[a]++;
+        if (t->by_policy.count) {
+            /* was it a policy's loss? one key per supported size, ASID and global */
+            for (unsigned s = 0; s < t->nsizes; s++) {
+                const unsigned n = t->sizes[s];
+                if (mmusim__blockset_remove(&t->by_policy,
+                                            entry_key(addr, n, 0, asid, vmid, regime)) ||
+                    mmusim__blockset_remove(&t->by_policy, entry_key(addr, n, 1, 0, vmid, regime))) {
+                    t->st.switch_misses++;
+                    break;
+                }
+            }
+        }
         return NULL;
     }
     t->st.hits[a]++;
@@ -564,6 +594,14 @@ int mmusim_tlb_maint(mmusim_tlb *t, const mmusim_tlbi *op)
     for (uint32_t i = 0; i < t->ntotal; i++) {
         mmusim_tlb_entry *e = &t->e[i];
         if (e->lg2_size && removes(t, e, op, asid, vmid)) {
+            if (t->track) {
+                if (!t->by_policy.slots)
+                    (void)mmusim__blockset_init(&t->by_policy);
+                if (t->by_policy.slots)
+                    (void)mmusim__blockset_add(&t->by_policy,
+                                               entry_key(e->va, e->lg2_size, e->global, e->asid,
+                                                         e->vmid, e->regime));
+            }
             e->lg2_size = 0;
             n++;
         }
@@ -585,3 +623,5 @@ int mmusim_tlb_maint_broadcast(mmusim_tlb *const *tlbs, size_t n, const mmusim_t
     }
     return total;
 }
+
+void mmusim__tlb_track_policy(mmusim_tlb *t, int on) { t->track = on; }

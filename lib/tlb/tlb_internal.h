@@ -19,4 +19,9 @@ const mmusim_tlb_entry *mmusim__tlb_hit(mmusim_tlb *t, const mmusim_tlb_entry *e
                                         uint16_t asid, uint16_t vmid, unsigned regime,
                                         unsigned access);
 
+/* Marks the maintenance that follows as a context-switch policy's (on) or
+ * not: the translations it removes are remembered, and a later miss on
+ * one counts in mmusim_tlb_stats.switch_misses. */
+void mmusim__tlb_track_policy(mmusim_tlb *t, int on);
+
 #endif

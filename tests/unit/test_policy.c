@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -157,12 +158,89 @@ static void policy_actions(void **state)
     as->fini(st);
 }
 
+static mmusim_rec rd(uint32_t ctx, uint64_t va)
+{
+    mmusim_rec r;
+    memset(&r, 0, sizeof r);
+    r.kind = MMUSIM_REC_READ;
+    r.ctx = ctx;
+    r.va = va;
+    r.size = 4;
+    return r;
+}
+
+static mmusim_machine *machine(const char *const *kv)
+{
+    mmusim_config c;
+    assert_int_equal(mmusim_config_preset(&c, "empty", NULL), 0);
+    for (; *kv; kv++)
+        assert_int_equal(mmusim_config_set_kv(&c, *kv, NULL), 0);
+    mmusim_machine *m;
+    mmusim_diag d;
+    memset(&d, 0, sizeof d);
+    int rc = mmusim_machine_new(&m, &c, &d);
+    if (rc)
+        fprintf(stderr, "%s\n", d.msg);
+    assert_int_equal(rc, 0);
+    return m;
+}
+
+/*
+ * Switch-induced misses: ctx 1 reads a line, ctx 2 runs, ctx 1 reads the
+ * same line again. Under full-flush (ARMv5, VIVT L1) the switch to 2
+ * removed ctx 1's line and TLB entry, and the switch back removed ctx 2's:
+ * ctx 1's second read is one switch-induced TLB miss and one switch-
+ * induced L1 miss, and so is ctx 2's... only ctx 1 comes back, so the
+ * machine counts exactly 1 of each, and charges their refill (a walk, the
+ * memory fetch) to switch overhead. Under asid (ARMv7, PIPT) nothing is
+ * removed: no switch-induced miss, no overhead.
+ */
+static void switch_induced_misses(void **state)
+{
+    (void)state;
+    static const char *const v5[] = {"mmu=true", "cpu.format=armv5", "caches.l1d.size=4K",
+                                     "caches.l1d.index=vivt", "cpu.dcache=l1d",
+                                     "tlbs.dtlb.entries=8", "tlbs.dtlb.asid_bits=0",
+                                     "cpu.dtlb=dtlb", "timing.memory=100", "timing.walk=5",
+                                     "timing.tlbi=10", NULL};
+    const mmusim_rec recs[] = {rd(1, 0x10000), rd(2, 0x20000), rd(1, 0x10000)};
+    mmusim_machine *m = machine(v5);
+    assert_int_equal(mmusim_machine_run(m, recs, 3, NULL), 0);
+    assert_string_equal(mmusim_machine_policy(m), "full-flush");
+    mmusim_cpu_counters t;
+    mmusim_machine_total(m, &t);
+    assert_int_equal(t.switches, 3);
+    assert_int_equal(t.switch_tlb_misses, 1);
+    assert_int_equal(t.switch_cache_misses, 1);
+    /* the refill: a 2-read walk from memory (5 + 2 x 100) and the line from
+     * memory (100 - 1, the L1's latency being in the CPI) */
+    assert_int_equal(t.switch_refill_cycles, 205 + 99);
+    /* two flushing switches (1 -> 2, 2 -> 1), each one TLBI ALL at 10 (the
+     * cache operation, the entries and the barrier cost 0 here) */
+    assert_int_equal(t.switch_cycles, 20);
+    assert_int_equal(t.tlbi_ops, 2);
+    mmusim_machine_free(m);
+
+    static const char *const v7[] = {"mmu=true", "cpu.format=armv7", "caches.l1d.size=4K",
+                                     "cpu.dcache=l1d", "tlbs.dtlb.entries=8", "cpu.dtlb=dtlb",
+                                     NULL};
+    m = machine(v7);
+    assert_int_equal(mmusim_machine_run(m, recs, 3, NULL), 0);
+    assert_string_equal(mmusim_machine_policy(m), "asid");
+    mmusim_machine_total(m, &t);
+    assert_int_equal(t.switch_tlb_misses, 0);
+    assert_int_equal(t.switch_cache_misses, 0);
+    assert_int_equal(t.switch_cycles + t.switch_refill_cycles, 0);
+    mmusim_machine_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(asid_invariants),
         cmocka_unit_test(asid_rollover_point),
         cmocka_unit_test(policy_actions),
+        cmocka_unit_test(switch_induced_misses),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
