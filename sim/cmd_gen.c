@@ -21,11 +21,15 @@ static const char gen_usage[] =
     "generators:\n"
     "  latctx   lmbench lat_ctx: a token passed round a ring of N processes (ctx 1..N),\n"
     "           each summing its own S-byte array when it holds the token\n"
-    "           mmusim gen latctx --procs N --size S [--rounds R] [--seed X] -o FILE.mtr\n"
+    "           mmusim gen latctx --procs N --size S [--rounds R] [--stack low|high|ADDR]\n"
+    "                             [--seed X] -o FILE.mtr\n"
     "             --procs N   processes in the ring, 1..4096\n"
     "             --size S    bytes each process sums, a multiple of 4 (0, 16K, 64K ...)\n"
     "             --rounds R  times the token goes round (default: enough for about\n"
     "                         4 million records, at least 10)\n"
+    "             --stack W   where the stack is: high (0xbefffff0, Linux's layout, the\n"
+    "                         default) or low (0x01fffff0, the top of the first 32 MiB,\n"
+    "                         where FASS's kernel puts stacks)\n"
     "             --seed X    recorded only: nothing in latctx is random\n"
     "           per pass: 23 + 5*S/4 records, 16 + S instructions (docs/workloads.md)\n";
 
@@ -67,7 +71,8 @@ static int gen_latctx(int argc, char **argv)
             return CLI_OK;
         }
         int takes = !strcmp(a, "--procs") || !strcmp(a, "--size") || !strcmp(a, "--rounds") ||
-                    !strcmp(a, "--seed") || !strcmp(a, "-o") || !strcmp(a, "--output");
+                    !strcmp(a, "--seed") || !strcmp(a, "-o") || !strcmp(a, "--output") ||
+                    !strcmp(a, "--stack");
         if (!takes) {
             if (a[0] == '-')
                 return cli_usage_error(cmd, "unknown option '%s'", a);
@@ -96,6 +101,14 @@ static int gen_latctx(int argc, char **argv)
             if (parse_uint(v, UINT64_MAX, &x))
                 return cli_usage_error(cmd, "--seed needs an unsigned 64-bit number, not '%s'", v);
             p.seed = x;
+        } else if (!strcmp(a, "--stack")) {
+            if (!strcmp(v, "low"))
+                x = MMUSIM_GEN_LATCTX_STACK_LOW;
+            else if (!strcmp(v, "high"))
+                x = MMUSIM_GEN_LATCTX_STACK;
+            else if (parse_uint(v, 0xbf000000ull, &x))
+                return cli_usage_error(cmd, "--stack needs low, high or an address, not '%s'", v);
+            p.stack = x;
         } else {
             path = v;
         }
@@ -116,8 +129,9 @@ static int gen_latctx(int argc, char **argv)
 
     char source[256];
     snprintf(source, sizeof source,
-             "mmusim gen latctx --procs %u --size %" PRIu64 " --rounds %u --seed %" PRIu64, p.procs,
-             p.size, rounds, p.seed);
+             "mmusim gen latctx --procs %u --size %" PRIu64 " --rounds %u --stack 0x%" PRIx64
+             " --seed %" PRIu64,
+             p.procs, p.size, rounds, p.stack ? p.stack : (uint64_t)MMUSIM_GEN_LATCTX_STACK, p.seed);
     mmusim_trace_writer_opts wo = {0, 0, source};
     sink_ctx s = {NULL, 0};
     rc = mmusim_trace_writer_open(&s.w, path, &wo, &d);

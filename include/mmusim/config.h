@@ -88,6 +88,7 @@ enum mmusim_config_policy {
     MMUSIM_POLICY_AUTO = 0,   /* full-flush for formats or TLBs without ASIDs, else asid */
     MMUSIM_POLICY_FULL_FLUSH,
     MMUSIM_POLICY_ASID,
+    MMUSIM_POLICY_FASS,
 };
 
 /* The default preset ("default"). */

@@ -92,7 +92,10 @@ typedef struct mmusim_cpu_counters {
     uint64_t switch_cache_misses;              /* entry-cache misses of lines a policy action
                                                 * removed (switch-induced) */
     uint64_t switch_refill_cycles;             /* what those misses cost: their TLB, walk and
-                                                * stall cycles (also in the causes) */
+                                                * stall cycles (also in the causes); and the
+                                                * faults a policy's own structures cause (FASS's
+                                                * CPD loads): their entry and actions */
+    uint64_t policy_faults;                    /* faults the policy's fault hook fixed */
     uint64_t tlbi_ops, tlbi_entries;           /* TLB maintenance performed, entries removed */
     uint64_t cmo_ops, cmo_lines, cmo_dirty;    /* cache maintenance, lines, dirty lines */
     uint64_t barriers;
@@ -178,6 +181,15 @@ MMUSIM_API void mmusim_machine_total(const mmusim_machine *m, mmusim_cpu_counter
 /* Fills c->cycles[MMUSIM_CYC_BASE] from the instructions and timing.cpi
  * (rounded to the nearest cycle) and returns the sum over every cause. */
 MMUSIM_API uint64_t mmusim_machine_cycles(const mmusim_machine *m, mmusim_cpu_counters *c);
+/*
+ * A check of the isolation a policy with a caching page directory must
+ * keep (FASS): every CPD entry whose domain is enabled (Client or Manager)
+ * in `core`'s DACR, other than domain 0, holds exactly the running
+ * context's own first-level descriptor (domain field aside). Returns 0 if
+ * it holds (or there is no CPD), 1 if not, with the first bad index in
+ * *bad_idx.
+ */
+MMUSIM_API int mmusim_machine_check_cpd(const mmusim_machine *m, unsigned core, uint32_t *bad_idx);
 /* The context-switch policy's name (NULL without translation). */
 MMUSIM_API const char *mmusim_machine_policy(const mmusim_machine *m);
 /* Regions folded from 64-bit trace addresses (0 without folding). */

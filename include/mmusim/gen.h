@@ -61,7 +61,13 @@ typedef struct mmusim_gen_latctx_params {
     uint64_t size;   /* S, bytes of each process's array: a multiple of 4, <= 1 GiB; 0 is allowed */
     unsigned rounds; /* R, times the token goes round the ring; 0 = the default above */
     uint64_t seed;   /* nothing is random in this generator: recorded, changes nothing */
+    uint64_t stack;  /* where the two stack words are, 8-byte aligned, below 0xbf000000;
+                      * 0 = MMUSIM_GEN_LATCTX_STACK (the top of a 3G/1G user space).
+                      * MMUSIM_GEN_LATCTX_STACK_LOW puts it at the top of the first
+                      * 32 MiB, where FASS's kernel puts stacks (seed 004) */
 } mmusim_gen_latctx_params;
+
+#define MMUSIM_GEN_LATCTX_STACK_LOW 0x01fffff0u
 
 /* Sets the defaults: procs 2, size 0, rounds 0 (default), seed 0. */
 MMUSIM_API void mmusim_gen_latctx_init(mmusim_gen_latctx_params *p);

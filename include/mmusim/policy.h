@@ -30,6 +30,9 @@ enum mmusim_action_kind {
     MMUSIM_ACT_SET_ASID,   /* run the incoming context with ASID `value` */
     MMUSIM_ACT_SET_REG,    /* write system register `reg` (enum mmusim_act_reg) with `value` */
     MMUSIM_ACT_BARRIER,    /* DSB + ISB */
+    MMUSIM_ACT_WRITE_CPD,  /* write first-level descriptor `value` at index `reg` of the
+                            * machine's caching page directory (policies with uses_cpd); the
+                            * machine cleans the line so the walker sees it (seed 003) */
 };
 
 enum mmusim_act_target { MMUSIM_ACT_ICACHE = 1, MMUSIM_ACT_DCACHE = 2 };
@@ -57,6 +60,7 @@ MMUSIM_API int mmusim_actions_add(mmusim_actions *l, const mmusim_action *a);
 
 /* What the machine tells a policy when it is set up. */
 typedef struct mmusim_policy_env {
+    int fmt;            /* enum mmusim_xlat_format */
     unsigned cores;
     unsigned asid_bits; /* 0 (ARMv4/v5), 8 or 16 */
     unsigned vmid_bits;
@@ -72,6 +76,23 @@ typedef struct mmusim_policy_env {
  * the format has ASIDs. `exit` is called when a context ends (it may
  * return its resources; no actions are taken then).
  */
+/* A translation fault or domain fault the walk of context ctx met. */
+typedef struct mmusim_policy_fault {
+    unsigned core;
+    uint32_t ctx;
+    uint8_t type;    /* enum mmusim_fault_type */
+    uint8_t stage, level, domain;
+    uint64_t mva;    /* the faulting (modified) virtual address */
+} mmusim_policy_fault;
+
+/* What a policy may read of the machine: a context's own first-level
+ * descriptor (its page directory entry) for index `idx` (MVA >> 20).
+ * Returns 0 and *desc, or a negative error. */
+typedef struct mmusim_policy_view {
+    int (*read_pgd)(void *ud, uint32_t ctx, uint32_t idx, uint32_t *desc);
+    void *ud;
+} mmusim_policy_view;
+
 typedef struct mmusim_policy_ops {
     const char *name;
     const char *summary;
@@ -80,6 +101,15 @@ typedef struct mmusim_policy_ops {
     int (*switch_in)(void *state, unsigned core, uint32_t prev, uint32_t next,
                      mmusim_actions *out, mmusim_diag *d);
     void (*exit)(void *state, uint32_t ctx);
+    /* Optional. A fault of a walk: return 1 if the actions fix it (the
+     * access retries), 0 to leave it to the fault handler (the first-touch
+     * mapper), or a negative error. */
+    int (*fault)(void *state, const mmusim_policy_fault *f, const mmusim_policy_view *v,
+                 mmusim_actions *out, mmusim_diag *d);
+    /* 1: every context's TTBR points at one caching page directory (CPD)
+     * the machine allocates, empty at first, that only the policy writes
+     * (MMUSIM_ACT_WRITE_CPD); the contexts' own tables are its source. */
+    uint8_t uses_cpd;
 } mmusim_policy_ops;
 
 /* The built-in policies by name ("full-flush", "asid"), or NULL. */

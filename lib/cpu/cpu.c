@@ -91,6 +91,7 @@ typedef struct cpu_core {
     uint32_t ctx;            /* current context, NO_CTX before the first */
     size_t actx;             /* its index in m->ctxs */
     uint16_t asid;           /* the ASID it runs with (the policy's SET_ASID) */
+    uint64_t dacr, fcseidr;  /* as the policy last set them (Client everywhere, PID 0) */
     mmusim_xlat_regs regs;   /* the registers of the current context */
     mmusim_tlb *tlb[MMUSIM_MAX_TLBS];
     int ientry, dentry;      /* this core's entry caches (or -1) */
@@ -143,6 +144,7 @@ struct mmusim_machine {
     void *handler_ud;
     const mmusim_policy_ops *pol; /* the context-switch policy (mmu only) */
     void *pst;
+    uint64_t cpd;                 /* the caching page directory, if the policy uses one */
 };
 
 static const char *const cause_names[MMUSIM_CYC__COUNT] = {
@@ -289,8 +291,9 @@ static void load_regs(mmusim_machine *m, cpu_core *c, const actx *a)
     memset(r, 0, sizeof *r);
     r->sctlr = sctlr_of(m->fmt);
     r->tcr = s1_tcr(m);
-    r->ttbr0 = mmusim_pt_base(a->pt);
-    r->dacr = 0x55555555u; /* every domain Client: permissions apply */
+    r->ttbr0 = m->cpd ? m->cpd : mmusim_pt_base(a->pt);
+    r->dacr = c->dacr;       /* 0x55555555, every domain Client, unless the policy set it */
+    r->fcseidr = c->fcseidr; /* PID 0 unless the policy set it */
     r->mair = 0xff;        /* AttrIndx 0: Normal, write-back, read/write-allocate */
     if (is_short(m->fmt))
         r->contextidr = c->asid;
@@ -498,6 +501,9 @@ static int build_policy(mmusim_machine *m, mmusim_diag *d)
     case MMUSIM_POLICY_ASID:
         name = "asid";
         break;
+    case MMUSIM_POLICY_FASS:
+        name = "fass";
+        break;
     default:
         name = m->flush_switch ? "full-flush" : "asid";
         break;
@@ -507,6 +513,7 @@ static int build_policy(mmusim_machine *m, mmusim_diag *d)
         return mmusim_diag_set(d, -MMUSIM_E_CONFIG, "os.policy: unknown policy '%s'", name);
     mmusim_policy_env env;
     memset(&env, 0, sizeof env);
+    env.fmt = m->fmt;
     env.cores = m->ncores;
     env.asid_bits = m->flush_switch ? 0 : m->asid_bits;
     env.vmid_bits = m->vmid_bits;
@@ -540,8 +547,10 @@ int mmusim_machine_new(mmusim_machine **out, const mmusim_config *c, mmusim_diag
         m->ncores = MMUSIM_MAX_CORES;
     m->handler = default_handler;
     m->vmid = 1;
-    for (unsigned k = 0; k < m->ncores; k++)
+    for (unsigned k = 0; k < m->ncores; k++) {
         m->cores[k].ctx = NO_CTX;
+        m->cores[k].dacr = 0x55555555u;
+    }
     if (c->mmu) {
         m->stage2 = c->cpu.stage2;
         if (m->stage2 && is_short(m->fmt)) {
@@ -581,6 +590,14 @@ int mmusim_machine_new(mmusim_machine **out, const mmusim_config *c, mmusim_diag
     if (c->mmu && (rc = build_policy(m, d))) {
         mmusim_machine_free(m);
         return rc;
+    }
+    if (m->pol && m->pol->uses_cpd) {
+        /* one first-level table for every context: 16 KiB, aligned, empty */
+        if ((rc = mmusim_frames_alloc(m->tables, 16384, 16384, &m->cpd, d)) ||
+            (rc = mmusim_mem_zero(m->mem, m->cpd, 16384, d))) {
+            mmusim_machine_free(m);
+            return rc;
+        }
     }
     *out = m;
     return 0;
@@ -747,12 +764,24 @@ static int perform_one(mmusim_machine *m, unsigned c, const mmusim_actions *acts
             break;
         case MMUSIM_ACT_SET_REG:
             if (a->reg == MMUSIM_REG_DACR)
-                k->regs.dacr = a->value;
+                k->regs.dacr = k->dacr = a->value;
             else if (a->reg == MMUSIM_REG_FCSEIDR)
-                k->regs.fcseidr = a->value;
+                k->regs.fcseidr = k->fcseidr = a->value & 0xfe000000u;
             else if (a->reg == MMUSIM_REG_VMID)
                 m->vmid = (uint16_t)a->value;
+            memset(k->lperm, 0, sizeof k->lperm); /* what the in-line path allows changed */
             break;
+        case MMUSIM_ACT_WRITE_CPD: {
+            if (!m->cpd || a->reg >= 4096)
+                return mmusim_diag_set(d, -MMUSIM_E_INVAL, "policy %s: CPD write at %u",
+                                       m->pol->name, a->reg);
+            int rc = mmusim_mem_write32(m->mem, m->cpd + 4u * a->reg, (uint32_t)a->value, d);
+            if (rc)
+                return rc;
+            /* the store and the clean of its line (the walker reads memory) */
+            charge_maint(m, cnt, 1, 0, 1, 1, 0);
+            break;
+        }
         case MMUSIM_ACT_BARRIER:
             barrier(m, cnt);
             break;
@@ -865,7 +894,8 @@ static int default_handler(void *ud, mmusim_machine *m, const mmusim_fault_info 
     (void)ud;
     if (f->fault.type != MMUSIM_FAULT_TRANSLATION)
         return 0;
-    const uint64_t addr = f->fault.stage == 2 ? f->fault.ipa : f->va;
+    /* the MVA: with FCSE the tables are indexed by it */
+    const uint64_t addr = f->fault.stage == 2 ? f->fault.ipa : f->fault.far;
     int rc = mmusim_machine_map_first_touch(m, f->ctx, f->fault.stage, addr, d);
     if (rc)
         return rc;
@@ -1037,6 +1067,17 @@ static inline int domain_ok(const mmusim_xlat_regs *r, unsigned domain)
 static int translate_slow(mmusim_machine *m, unsigned c, uint64_t va, unsigned xa, uint64_t *mva,
                           uint64_t *pa, mmusim_diag *d);
 
+/* mmusim_policy_view.read_pgd: a context's own first-level descriptor. */
+static int read_pgd(void *ud, uint32_t ctx, uint32_t idx, uint32_t *desc)
+{
+    mmusim_machine *m = ud;
+    size_t i;
+    *desc = 0;
+    if (idx >= 4096 || !find_ctx(m, ctx, &i) || !m->ctxs[i].pt)
+        return -MMUSIM_E_INVAL;
+    return mmusim_mem_read32(m->mem, mmusim_pt_base(m->ctxs[i].pt) + 4u * idx, desc, NULL);
+}
+
 static int translate(mmusim_machine *m, unsigned c, uint64_t va, unsigned xa, uint64_t *mva,
                      uint64_t *pa, mmusim_diag *d)
 {
@@ -1130,6 +1171,29 @@ static int translate_slow(mmusim_machine *m, unsigned c, uint64_t va, unsigned x
         cnt->cycles[MMUSIM_CYC_FAULT] += m->cfg.timing.fault;
         if (attempt == MAX_RETRY)
             break;
+        if (m->pol && m->pol->fault && f.stage == 1) {
+            /* the policy first (FASS loads its caching page directory) */
+            mmusim_policy_fault pf = {c, a->ctx, f.type, f.stage, f.level, f.domain, f.far};
+            mmusim_policy_view view = {read_pgd, m};
+            mmusim_actions acts;
+            acts.n = 0;
+            rc = m->pol->fault(m->pst, &pf, &view, &acts, d);
+            if (rc < 0)
+                return rc;
+            if (rc > 0) {
+                /* A fault the policy's own structures cause (a FASS CPD miss
+                 * or collision): its entry and its actions are switch
+                 * overhead, as the flushes it replaces would have been. */
+                const uint64_t c0 = cnt->cycles[MMUSIM_CYC_MAINT] + cnt->cycles[MMUSIM_CYC_BARRIER];
+                if ((rc = perform(m, c, &acts, d)))
+                    return rc;
+                cnt = m->cur[c];
+                cnt->policy_faults++;
+                cnt->switch_refill_cycles += m->cfg.timing.fault + cnt->cycles[MMUSIM_CYC_MAINT] +
+                                             cnt->cycles[MMUSIM_CYC_BARRIER] - c0;
+                continue;
+            }
+        }
         mmusim_fault_info fi = {a->ctx, c, va, (uint8_t)xa, f};
         rc = m->handler(m->handler_ud, m, &fi, d);
         if (rc < 0)
@@ -1434,6 +1498,29 @@ const mmusim_tlb *mmusim_machine_tlb(const mmusim_machine *m, unsigned core, uns
 }
 
 const char *mmusim_machine_policy(const mmusim_machine *m) { return m->pol ? m->pol->name : NULL; }
+
+int mmusim_machine_check_cpd(const mmusim_machine *m, unsigned core, uint32_t *bad_idx)
+{
+    if (!m->cpd || core >= m->ncores || m->cores[core].ctx == NO_CTX)
+        return 0;
+    const cpu_core *k = &m->cores[core];
+    const uint64_t own = mmusim_pt_base(m->ctxs[k->actx].pt);
+    for (uint32_t i = 0; i < 4096; i++) {
+        uint32_t e = 0, mine = 0;
+        if (mmusim_mem_read32(m->mem, m->cpd + 4u * i, &e, NULL) || !(e & 3))
+            continue;
+        const unsigned dom = (e >> 5) & 0xf;
+        if (dom == 0 || ((k->dacr >> (2 * dom)) & 3) == 0)
+            continue; /* not reachable: no access */
+        if (mmusim_mem_read32(m->mem, own + 4u * i, &mine, NULL) ||
+            (mine & ~(0xfu << 5)) != (e & ~(0xfu << 5))) {
+            if (bad_idx)
+                *bad_idx = i;
+            return 1;
+        }
+    }
+    return 0;
+}
 
 uint64_t mmusim_machine_regions_folded(const mmusim_machine *m)
 {

@@ -80,6 +80,8 @@ static int add_group(mmusim_stats *s, const mmusim_machine *m, const char *prefi
     PUT(s, rc, k, c->switch_tlb_misses);
     snprintf(k, sizeof k, "%sswitch_cache_misses", prefix);
     PUT(s, rc, k, c->switch_cache_misses);
+    snprintf(k, sizeof k, "%spolicy_faults", prefix);
+    PUT(s, rc, k, c->policy_faults);
     return rc;
 }
 
@@ -281,10 +283,11 @@ int mmusim_machine_write_text(const mmusim_machine *m, FILE *f)
     if (mmusim_machine_policy(m))
         fprintf(f, "switches: %" PRIu64 " under policy %s; overhead %" PRIu64
                    " cycles = %" PRIu64 " (switch path, maintenance, barriers) + %" PRIu64
-                   " (refills: %" PRIu64 " TLB and %" PRIu64 " cache misses switch-induced)\n",
+                   " (refills: %" PRIu64 " TLB and %" PRIu64 " cache misses switch-induced, %" PRIu64
+                   " policy faults)\n",
                 t.switches, mmusim_machine_policy(m), t.switch_cycles + t.switch_refill_cycles,
                 t.switch_cycles, t.switch_refill_cycles, t.switch_tlb_misses,
-                t.switch_cache_misses);
+                t.switch_cache_misses, t.policy_faults);
     fprintf(f, "\ncycles: %" PRIu64 " for %" PRIu64 " instructions (CPI %.3f)\n", total,
             t.instructions, t.instructions ? (double)total / (double)t.instructions : 0.0);
     for (int i = 0; i < MMUSIM_CYC__COUNT; i++) {

@@ -85,6 +85,14 @@ int mmusim_gen_latctx_shape(const mmusim_gen_latctx_params *p, uint64_t *per_pas
     if (p->size > MMUSIM_GEN_LATCTX_MAX_SIZE)
         return mmusim_diag_set(d, -MMUSIM_E_RANGE, "latctx: size %llu is out of range (0..1G)",
                                (unsigned long long)p->size);
+    if (p->stack && (p->stack % 8 || p->stack + 8 > 0xbf000000ull ||
+                     (p->stack + 8 > MMUSIM_GEN_LATCTX_DATA &&
+                      p->stack < MMUSIM_GEN_LATCTX_DATA + p->size) ||
+                     p->stack < MMUSIM_GEN_LATCTX_DATA))
+        return mmusim_diag_set(d, -MMUSIM_E_RANGE,
+                               "latctx: stack 0x%llx must be 8-byte aligned, above the array "
+                               "(0x%x + size) and below 0xbf000000",
+                               (unsigned long long)p->stack, MMUSIM_GEN_LATCTX_DATA);
     uint64_t pp = MMUSIM_GEN_LATCTX_FIXED + 5 * (p->size / 4);
     uint64_t per_round = pp * p->procs; /* <= 1.4e9 * 4096: no overflow */
     uint64_t r = p->rounds;
@@ -137,12 +145,16 @@ static inline void put(out *o, uint8_t kind, uint32_t ctx, uint64_t va, uint16_t
         flush(o);
 }
 
-static void block(out *o, uint32_t ctx, uint64_t text, const slot *data)
+static void block(out *o, uint32_t ctx, uint64_t text, const slot *data, uint64_t stack)
 {
     for (unsigned i = 0; i < 8 && !o->rc; i++) {
         put(o, MMUSIM_REC_IFETCH, ctx, text + 4 * i, 4, 0);
-        if (data[i].kind)
-            put(o, data[i].kind, ctx, data[i].va, 4, 0);
+        if (!data[i].kind)
+            continue;
+        uint64_t va = data[i].va;
+        if (va >= MMUSIM_GEN_LATCTX_STACK && va < MMUSIM_GEN_LATCTX_STACK + 8)
+            va = stack + (va - MMUSIM_GEN_LATCTX_STACK);
+        put(o, data[i].kind, ctx, va, 4, 0);
     }
 }
 
@@ -155,6 +167,7 @@ int mmusim_gen_latctx(const mmusim_gen_latctx_params *p, mmusim_gen_sink fn, voi
         return rc;
     if (!fn)
         return mmusim_diag_set(d, -MMUSIM_E_INVAL, "latctx: no sink");
+    const uint64_t stack = p->stack ? p->stack : MMUSIM_GEN_LATCTX_STACK;
     out o = {malloc(BATCH * sizeof(mmusim_rec)), 0, fn, ud, d, 0};
     if (!o.buf)
         return mmusim_diag_set(d, -MMUSIM_E_NOMEM, "latctx: out of memory");
@@ -162,7 +175,7 @@ int mmusim_gen_latctx(const mmusim_gen_latctx_params *p, mmusim_gen_sink fn, voi
     for (unsigned r = 0; r < rounds && !o.rc; r++) {
         for (uint32_t ctx = 1; ctx <= p->procs && !o.rc; ctx++) {
             put(&o, MMUSIM_REC_SWITCH, ctx, 0, 0, 0);
-            block(&o, ctx, text, enter_data);
+            block(&o, ctx, text, enter_data, stack);
             for (uint64_t w = 0; w < words && !o.rc; w++) {
                 put(&o, MMUSIM_REC_IFETCH, ctx, text + 0x20, 4, 0);
                 put(&o, MMUSIM_REC_READ, ctx, MMUSIM_GEN_LATCTX_DATA + 4 * w, 4, 0);
@@ -170,7 +183,7 @@ int mmusim_gen_latctx(const mmusim_gen_latctx_params *p, mmusim_gen_sink fn, voi
                 put(&o, MMUSIM_REC_IFETCH, ctx, text + 0x28, 4, 0);
                 put(&o, MMUSIM_REC_IFETCH, ctx, text + 0x2c, 4, 0);
             }
-            block(&o, ctx, text + 0x30, leave_data);
+            block(&o, ctx, text + 0x30, leave_data, stack);
         }
     }
     flush(&o);

@@ -21,6 +21,7 @@
 
 #include "mmusim/cache.h"
 #include "mmusim/policy.h"
+#include "policy/policy_internal.h"
 
 int mmusim_actions_add(mmusim_actions *l, const mmusim_action *a)
 {
@@ -156,19 +157,22 @@ static void asid_exit(void *state, uint32_t ctx)
     mmusim_asid_alloc_exit(s->alloc, ctx);
 }
 
-static const mmusim_policy_ops policies[] = {
-    {"full-flush", "ARMv4/v5 Linux: clean+invalidate VIVT caches and invalidate the TLBs on "
-                   "every switch", ff_init, ff_fini, ff_switch, NULL},
-    {"asid", "ARMv6+: ASID-tagged TLBs, Linux's generation allocator, flush only on rollover",
-     asid_init, asid_fini, asid_switch, asid_exit},
-};
-static const char *const names[] = {"full-flush", "asid", NULL};
+static const mmusim_policy_ops full_flush = {
+    "full-flush", "ARMv4/v5 Linux: clean+invalidate VIVT caches and invalidate the TLBs on "
+                  "every switch",
+    ff_init, ff_fini, ff_switch, NULL, NULL, 0};
+static const mmusim_policy_ops asid = {
+    "asid", "ARMv6+: ASID-tagged TLBs, Linux's generation allocator, flush only on rollover",
+    asid_init, asid_fini, asid_switch, asid_exit, NULL, 0};
+
+static const mmusim_policy_ops *const policies[] = {&full_flush, &asid, &mmusim__policy_fass};
+static const char *const names[] = {"full-flush", "asid", "fass", NULL};
 
 const mmusim_policy_ops *mmusim_policy_find(const char *name)
 {
     for (size_t i = 0; i < sizeof policies / sizeof policies[0]; i++)
-        if (name && !strcmp(policies[i].name, name))
-            return &policies[i];
+        if (name && !strcmp(policies[i]->name, name))
+            return policies[i];
     return NULL;
 }
 

@@ -234,6 +234,67 @@ static void switch_induced_misses(void **state)
     mmusim_machine_free(m);
 }
 
+/*
+ * FASS, checked against what it promises:
+ *  - isolation: after every record, every CPD entry reachable through an
+ *    enabled domain is the running context's own (mmusim_machine_check_cpd);
+ *  - laziness: with fewer address spaces than domains, all of them below
+ *    32 MiB (so PIDs keep them apart), switches flush nothing after the
+ *    CPD has been loaded;
+ *  - recycling: more address spaces than the 15 user domains still run
+ *    correctly (isolation holds), now with domain revocations, which flush.
+ * The records: NP contexts in a ring, each touching two pages below 32 MiB
+ * (relocated by its PID) and one above (the same megabyte for all: a CPD
+ * collision every switch).
+ */
+static void fass_isolation(void **state)
+{
+    (void)state;
+    static const char *const kv[] = {"mmu=true", "cpu.format=armv5", "caches.l1d.size=4K",
+                                     "caches.l1d.index=vivt", "cpu.dcache=l1d",
+                                     "tlbs.dtlb.entries=32", "tlbs.dtlb.asid_bits=0",
+                                     "cpu.dtlb=dtlb", "os.policy=fass", "timing.tlbi=10", NULL};
+    for (unsigned np = 4; np <= 20; np += 16) {
+        for (int high = 0; high <= 1; high++) {
+            mmusim_machine *m = machine(kv);
+            assert_string_equal(mmusim_machine_policy(m), "fass");
+            uint64_t after_warmup = 0;
+            for (unsigned round = 0; round < 6; round++) {
+                if (round == 2) {
+                    mmusim_cpu_counters t;
+                    mmusim_machine_total(m, &t);
+                    after_warmup = t.tlbi_ops + t.cmo_ops;
+                }
+                for (uint32_t p = 1; p <= np; p++) {
+                    mmusim_rec r[3] = {rd(p, 0x10000), rd(p, 0x200000), rd(p, 0x40000000)};
+                    assert_int_equal(mmusim_machine_run(m, r, high ? 3 : 2, NULL), 0);
+                    uint32_t bad = 0;
+                    assert_int_equal(mmusim_machine_check_cpd(m, 0, &bad), 0);
+                }
+            }
+            mmusim_cpu_counters t;
+            mmusim_machine_total(m, &t);
+            if (np < 15 && !high)
+                assert_int_equal(t.tlbi_ops + t.cmo_ops, after_warmup); /* lazy: none */
+            else
+                assert_true(t.tlbi_ops + t.cmo_ops > after_warmup); /* collisions, recycling */
+            assert_int_equal(t.faults_unresolved, 0);
+            mmusim_machine_free(m);
+        }
+    }
+    /* fass is for ARMv4/v5 on one core */
+    static const char *const bad[] = {"mmu=true", "cpu.format=armv7", "os.policy=fass", NULL};
+    mmusim_config c;
+    assert_int_equal(mmusim_config_preset(&c, "empty", NULL), 0);
+    for (const char *const *k = bad; *k; k++)
+        assert_int_equal(mmusim_config_set_kv(&c, *k, NULL), 0);
+    mmusim_machine *m = NULL;
+    mmusim_diag d;
+    memset(&d, 0, sizeof d);
+    assert_int_equal(mmusim_machine_new(&m, &c, &d), -MMUSIM_E_CONFIG);
+    assert_non_null(strstr(d.msg, "fass"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -241,6 +302,7 @@ int main(void)
         cmocka_unit_test(asid_rollover_point),
         cmocka_unit_test(policy_actions),
         cmocka_unit_test(switch_induced_misses),
+        cmocka_unit_test(fass_isolation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,330 @@
+/* SPDX-License-Identifier: MIT */
+/* FASS, Fast Address-Space Switching on ARMv4/v5: one caching page directory tagged by domains, lazy flushes, FCSE PIDs. */
+/*
+ * The design is seed 004's (the ARM Linux FASS notes, Adam Wiggins) and
+ * Wiggins, Tuch, Uhlig and Heiser, ACSAC 2003; the facts of the Linux 2.4
+ * implementation are in REFERENCES.md. This is an independent model of
+ * it, in the terms of mmusim's machine:
+ *
+ *  - One caching page directory (CPD) is the first-level table of every
+ *    context (the machine allocates it; uses_cpd). Each context keeps its
+ *    own page directory, built by the first-touch mapper, as the source.
+ *  - Every user address space owns one of the 16 ARM domains; domain 0 is
+ *    the kernel's. A CPD entry copied from a context's page directory is
+ *    tagged with the context's domain (the descriptor's domain field).
+ *  - A switch writes DACR: the kernel's domain and the incoming context's
+ *    are Client, every other No access. Nothing is flushed.
+ *  - A first-level translation fault in the CPD (a CPD miss) loads the
+ *    entry from the running context's page directory; a domain fault (the
+ *    CPD entry belongs to another domain) replaces it: a collision. The
+ *    replaced entry's domain may have lines in the caches and entries in
+ *    the TLB only if it is dirty: then the D-cache is cleaned and
+ *    invalidated, the I-cache invalidated and the TLB flushed, as far as
+ *    each is dirty, and every domain becomes clean for what was flushed.
+ *  - Dirty state is kept per domain for the TLB, the D-cache and the
+ *    I-cache: a domain becomes dirty in all three when it is activated
+ *    (it may then leave entries and lines behind), and clean after the
+ *    corresponding flush; the running context's domain is dirty again
+ *    right after a flush, since it keeps running.
+ *  - More address spaces than the 15 user domains: a domain is taken back
+ *    in three passes (REFERENCES.md): a free domain; else a clean one, by
+ *    a clock; else the clock's victim, which forces the flushes it is dirty
+ *    for. Taking a domain back removes its CPD entries (each a CPD write).
+ *  - FCSE PID relocation: each address space gets a PID (1 to 63, the
+ *    least used, lowest first), so its addresses below 32 MiB are moved to
+ *    their own 32 MiB slot and do not collide in the CPD with another's.
+ *    All address spaces are taken as relocatable (PID 0, for those that
+ *    are not, is never handed out): trace addresses above 32 MiB are not
+ *    relocated and collide when two contexts use the same megabyte.
+ * Not modelled: mmap placement into 1 MiB regions chosen to avoid
+ * contention (traces fix their addresses), shared domains for shared
+ * mappings, the kernel's own CPD entries (traces are user mode).
+ *
+ * Invariant (tests/unit/test_policy.c): no address space reaches another's
+ * CPD entry through an enabled domain: a CPD entry is tagged with the
+ * domain of the context whose page directory it came from, and only the
+ * running context's domain (and the kernel's) is enabled.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mmusim/cache.h"
+#include "mmusim/xlat.h"
+#include "policy/policy_internal.h"
+
+#define NDOM 16
+#define NPID 64
+#define NONE UINT32_MAX
+#define NO_DOM 0xff
+#define DIRTY_TLB 1u
+#define DIRTY_D 2u
+#define DIRTY_I 4u
+#define DIRTY_ALL 7u
+
+typedef struct actx {
+    uint32_t ctx;
+    uint8_t dom; /* NO_DOM: none */
+    uint8_t pid; /* 0: not given yet */
+} actx;
+
+typedef struct fass {
+    mmusim_policy_env env;
+    uint32_t owner[NDOM];  /* context owning each domain, NONE if free (0: kernel) */
+    uint8_t dirty[NDOM];   /* DIRTY_* */
+    uint8_t ref[NDOM];     /* clock reference bits */
+    uint32_t entries[NDOM];/* CPD entries tagged with the domain */
+    unsigned hand;         /* clock hand over domains 1..15 */
+    uint8_t cpd_dom[4096]; /* domain of each CPD entry, NO_DOM if empty */
+    uint32_t pid_use[NPID];
+    uint32_t running;      /* the context on the (single) core */
+    actx *ctx;
+    size_t nctx, capctx;
+} fass;
+
+static int fass_init(void **state, const mmusim_policy_env *env, mmusim_diag *d)
+{
+    if (env->fmt != MMUSIM_XLAT_ARMV5)
+        return mmusim_diag_set(d, -MMUSIM_E_CONFIG,
+                               "os.policy: fass needs the ARMv4/v5 format (domains and FCSE), not "
+                               "%s",
+                               mmusim_xlat_format_name(env->fmt));
+    if (env->cores != 1)
+        return mmusim_diag_set(d, -MMUSIM_E_CONFIG,
+                               "os.policy: fass models one core (the StrongARM), not %u",
+                               env->cores);
+    fass *s = calloc(1, sizeof *s);
+    if (!s)
+        return mmusim_diag_set(d, -MMUSIM_E_NOMEM, "out of memory");
+    s->env = *env;
+    for (unsigned i = 0; i < NDOM; i++)
+        s->owner[i] = NONE;
+    s->owner[0] = 0; /* the kernel's */
+    memset(s->cpd_dom, NO_DOM, sizeof s->cpd_dom);
+    s->hand = 1;
+    s->running = NONE;
+    *state = s;
+    return 0;
+}
+
+static void fass_fini(void *state)
+{
+    fass *s = state;
+    if (!s)
+        return;
+    free(s->ctx);
+    free(s);
+}
+
+static actx *find(fass *s, uint32_t ctx, int create)
+{
+    for (size_t i = 0; i < s->nctx; i++)
+        if (s->ctx[i].ctx == ctx)
+            return &s->ctx[i];
+    if (!create)
+        return NULL;
+    if (s->nctx == s->capctx) {
+        size_t cap = s->capctx ? 2 * s->capctx : 16;
+        actx *n = realloc(s->ctx, cap * sizeof *n);
+        if (!n)
+            return NULL;
+        s->ctx = n;
+        s->capctx = cap;
+    }
+    actx *a = &s->ctx[s->nctx++];
+    a->ctx = ctx;
+    a->dom = NO_DOM;
+    a->pid = 0;
+    return a;
+}
+
+static int act(mmusim_actions *out, unsigned kind, unsigned target, unsigned op, uint32_t reg,
+               uint64_t value)
+{
+    mmusim_action a;
+    memset(&a, 0, sizeof a);
+    a.kind = (uint8_t)kind;
+    a.target = (uint8_t)target;
+    a.op = (uint8_t)op;
+    a.reg = reg;
+    a.value = value;
+    if (kind == MMUSIM_ACT_TLBI)
+        a.tlbi.op = MMUSIM_TLBI_ALL;
+    return mmusim_actions_add(out, &a);
+}
+
+/* Flushes what domain `dom` is dirty for; every domain becomes clean for
+ * it, but the running context's, which stays dirty. */
+static int flush_for(fass *s, unsigned dom, mmusim_actions *out)
+{
+    const unsigned what = s->dirty[dom];
+    int rc = 0;
+    if (!what)
+        return 0;
+    if ((what & DIRTY_D) && s->env.vivt_dcache)
+        rc |= act(out, MMUSIM_ACT_CACHE_ALL, MMUSIM_ACT_DCACHE, MMUSIM_CMO_CLEAN_INVAL, 0, 0);
+    if ((what & DIRTY_I) && s->env.vivt_icache)
+        rc |= act(out, MMUSIM_ACT_CACHE_ALL, MMUSIM_ACT_ICACHE, MMUSIM_CMO_INVAL, 0, 0);
+    if (what & DIRTY_TLB)
+        rc |= act(out, MMUSIM_ACT_TLBI, 0, 0, 0, 0);
+    rc |= act(out, MMUSIM_ACT_BARRIER, 0, 0, 0, 0);
+    for (unsigned i = 0; i < NDOM; i++)
+        s->dirty[i] &= (uint8_t)~what;
+    const actx *r = s->running != NONE ? find(s, s->running, 0) : NULL;
+    if (r && r->dom != NO_DOM)
+        s->dirty[r->dom] |= (uint8_t)what;
+    return rc ? -MMUSIM_E_RANGE : 0;
+}
+
+/* Takes domain `dom` back from its owner: its CPD entries go, and what it
+ * is dirty for is flushed. */
+static int revoke(fass *s, unsigned dom, mmusim_actions *out)
+{
+    int rc = 0;
+    for (uint32_t i = 0; i < 4096 && s->entries[dom]; i++)
+        if (s->cpd_dom[i] == dom) {
+            rc |= act(out, MMUSIM_ACT_WRITE_CPD, 0, 0, i, 0);
+            s->cpd_dom[i] = NO_DOM;
+            s->entries[dom]--;
+        }
+    if (rc)
+        return -MMUSIM_E_RANGE;
+    if ((rc = flush_for(s, dom, out)))
+        return rc;
+    actx *o = find(s, s->owner[dom], 0);
+    if (o)
+        o->dom = NO_DOM;
+    s->owner[dom] = NONE;
+    s->dirty[dom] = 0;
+    return 0;
+}
+
+/* A domain for a context (three passes: free, clean by the clock, the
+ * clock's victim). The running context's domain is never taken. */
+static int allocate_domain(fass *s, actx *a, mmusim_actions *out)
+{
+    const actx *r = s->running != NONE ? find(s, s->running, 0) : NULL;
+    const unsigned keep = r && r->dom != NO_DOM ? r->dom : NO_DOM;
+    unsigned pick = NO_DOM;
+    for (unsigned i = 1; i < NDOM && pick == NO_DOM; i++)
+        if (s->owner[i] == NONE)
+            pick = i;
+    for (unsigned pass = 0; pass < 2 && pick == NO_DOM; pass++) {
+        /* pass 0: a clean domain; pass 1: any; second chance on ref bits */
+        for (unsigned step = 0; step < 2 * (NDOM - 1) && pick == NO_DOM; step++) {
+            const unsigned i = s->hand;
+            s->hand = s->hand % (NDOM - 1) + 1;
+            if (i == keep || (pass == 0 && s->dirty[i]))
+                continue;
+            if (s->ref[i]) {
+                s->ref[i] = 0;
+                continue;
+            }
+            pick = i;
+        }
+    }
+    if (pick == NO_DOM)
+        return -MMUSIM_E_STATE; /* unreachable: 15 user domains, one running */
+    if (s->owner[pick] != NONE) {
+        int rc = revoke(s, pick, out);
+        if (rc)
+            return rc;
+    }
+    s->owner[pick] = a->ctx;
+    a->dom = (uint8_t)pick;
+    return 0;
+}
+
+static unsigned allocate_pid(fass *s)
+{
+    unsigned best = 1;
+    for (unsigned p = 2; p < NPID; p++)
+        if (s->pid_use[p] < s->pid_use[best])
+            best = p;
+    s->pid_use[best]++;
+    return best;
+}
+
+static int fass_switch(void *state, unsigned core, uint32_t prev, uint32_t next,
+                       mmusim_actions *out, mmusim_diag *d)
+{
+    fass *s = state;
+    (void)core;
+    (void)prev;
+    actx *a = find(s, next, 1);
+    if (!a)
+        return mmusim_diag_set(d, -MMUSIM_E_NOMEM, "out of memory");
+    int rc;
+    if (a->dom == NO_DOM && (rc = allocate_domain(s, a, out)))
+        return mmusim_diag_set(d, rc, "fass: no domain for context %u", next);
+    if (!a->pid)
+        a->pid = (uint8_t)allocate_pid(s);
+    s->running = next;
+    s->ref[a->dom] = 1;
+    s->dirty[a->dom] = DIRTY_ALL; /* active: it may leave lines and entries behind */
+    /* DACR: the kernel's domain 0 and the running context's are Client (01) */
+    const uint64_t dacr = 1u | (1u << (2 * a->dom));
+    rc = act(out, MMUSIM_ACT_SET_REG, 0, 0, MMUSIM_REG_DACR, dacr);
+    rc |= act(out, MMUSIM_ACT_SET_REG, 0, 0, MMUSIM_REG_FCSEIDR, (uint64_t)a->pid << 25);
+    return rc ? mmusim_diag_set(d, -MMUSIM_E_RANGE, "fass: too many actions") : 0;
+}
+
+static int fass_fault(void *state, const mmusim_policy_fault *f, const mmusim_policy_view *v,
+                      mmusim_actions *out, mmusim_diag *d)
+{
+    fass *s = state;
+    if (f->stage != 1 || (f->type != MMUSIM_FAULT_DOMAIN &&
+                          !(f->type == MMUSIM_FAULT_TRANSLATION && f->level == 1)))
+        return 0;
+    actx *a = find(s, f->ctx, 0);
+    if (!a || a->dom == NO_DOM)
+        return 0;
+    const uint32_t idx = (uint32_t)(f->mva >> 20) & 4095;
+    uint32_t desc;
+    int rc = v->read_pgd(v->ud, f->ctx, idx, &desc);
+    if (rc)
+        return mmusim_diag_set(d, rc, "fass: reading the page directory of context %u", f->ctx);
+    if (s->cpd_dom[idx] == a->dom)
+        return 0; /* ours already: the fault is the walk's own (a second-level miss) */
+    const unsigned old = s->cpd_dom[idx];
+    if (old != NO_DOM) {
+        /* a collision: the entry of another address space goes (and with it,
+         * if that space is dirty, what the caches and TLB hold of it) */
+        s->entries[old]--;
+        s->cpd_dom[idx] = NO_DOM;
+        if ((rc = flush_for(s, old, out)))
+            return mmusim_diag_set(d, rc, "fass: too many actions");
+        if ((desc & 3) == 0) {
+            /* nothing of ours to load yet: empty the entry; the retry then
+             * misses the CPD and the first-touch mapper maps the page */
+            if (act(out, MMUSIM_ACT_WRITE_CPD, 0, 0, idx, 0))
+                return mmusim_diag_set(d, -MMUSIM_E_RANGE, "fass: too many actions");
+            return 1;
+        }
+    }
+    if ((desc & 3) == 0)
+        return 0; /* not mapped in the address space itself: the first-touch mapper's */
+    desc = (desc & ~(0xfu << 5)) | ((uint32_t)a->dom << 5);
+    if (act(out, MMUSIM_ACT_WRITE_CPD, 0, 0, idx, desc))
+        return mmusim_diag_set(d, -MMUSIM_E_RANGE, "fass: too many actions");
+    s->cpd_dom[idx] = a->dom;
+    s->entries[a->dom]++;
+    return 1;
+}
+
+static void fass_exit(void *state, uint32_t ctx)
+{
+    fass *s = state;
+    actx *a = find(s, ctx, 0);
+    if (!a)
+        return;
+    if (a->pid && s->pid_use[a->pid])
+        s->pid_use[a->pid]--;
+    a->pid = 0;
+    /* its domain stays until it is needed (its CPD entries with it) */
+}
+
+const mmusim_policy_ops mmusim__policy_fass = {
+    "fass",
+    "ARMv4/v5 Fast Address-Space Switching: one caching page directory tagged by domains, lazy "
+    "flushes, FCSE PID relocation",
+    fass_init, fass_fini, fass_switch, fass_exit, fass_fault, 1};
