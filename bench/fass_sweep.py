@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""The FASS comparison of docs/validation.md: lat_ctx rings on the sa1100 preset under full-flush
+and fass.
+
+usage: bench/fass_sweep.py [BUILD_DIR]
+
+For each ring (processes x working set) it generates the trace with `mmusim gen latctx --stack low`
+(FASS's layout: every address below 32 MiB), replays it under both policies, and reports per
+context switch:
+  overhead   switch_overhead / switches: the switch path, the policy's actions and the refills of
+             what they removed (docs/policies.md);
+  lat_ctx    (cycles.total - the same passes in a 1-process ring) / switches, as lmbench's lat_ctx
+             subtracts the work of the ring without switches;
+and the ratio full-flush / fass of each. Everything is deterministic: the same build gives the same
+table.
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+BUILD = sys.argv[1] if len(sys.argv) > 1 else "build"
+MMUSIM = os.path.join(BUILD, "mmusim")
+ROUNDS = 40
+
+
+def run(trace, policy, out):
+    subprocess.run([MMUSIM, "run", "-q", "--preset", "sa1100", "--set", "mmu=true", "--set",
+                    "os.policy=" + policy, "--json", out, trace], check=True)
+    s = json.load(open(out))["stats"]
+    return int(s["cycles"]["total"]), int(s["switches"]), int(s["switch_overhead"])
+
+
+def gen(path, procs, size, rounds):
+    subprocess.run([MMUSIM, "gen", "latctx", "--procs", str(procs), "--size", str(size),
+                    "--rounds", str(rounds), "--stack", "low", "-o", path], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def main():
+    print("| procs | working set | full-flush overhead | fass overhead | ratio | "
+          "full-flush lat_ctx | fass lat_ctx | ratio |")
+    print("|---|---|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as tmp:
+        ring, one, js = (os.path.join(tmp, n) for n in ("ring.mtr", "one.mtr", "o.json"))
+        for size in (0, 1024, 4096, 16384):
+            for procs in (2, 4, 8, 12, 20):
+                gen(ring, procs, size, ROUNDS)
+                gen(one, 1, size, ROUNDS * procs)  # the same passes, no switch
+                row = [str(procs), f"{size // 1024}K" if size else "0"]
+                over, lat = {}, {}
+                for pol in ("full-flush", "fass"):
+                    base, _, _ = run(one, pol, js)
+                    total, sw, ov = run(ring, pol, js)
+                    over[pol] = ov / sw
+                    lat[pol] = (total - base) / sw
+                ratio = lambda a, b: f"{a / b:.1f}x" if b > 0 else "inf"
+                row += [f"{over['full-flush']:.0f}", f"{over['fass']:.0f}",
+                        ratio(over["full-flush"], over["fass"]),
+                        f"{lat['full-flush']:.0f}", f"{lat['fass']:.0f}",
+                        ratio(lat["full-flush"], lat["fass"])]
+                print("| " + " | ".join(row) + " |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
