@@ -272,8 +272,13 @@ static int fass_fault(void *state, const mmusim_policy_fault *f, const mmusim_po
                       mmusim_actions *out, mmusim_diag *d)
 {
     fass *s = state;
-    if (f->stage != 1 || (f->type != MMUSIM_FAULT_DOMAIN &&
-                          !(f->type == MMUSIM_FAULT_TRANSLATION && f->level == 1)))
+    /* A CPD miss is a first-level translation fault; a collision shows as
+     * a domain fault, or, when the other space's second-level table lacks
+     * the page, as a second-level translation fault (the architecture
+     * reports that before the domain): both are handled below, where the
+     * entry's owner is known. */
+    if (f->stage != 1 ||
+        (f->type != MMUSIM_FAULT_DOMAIN && f->type != MMUSIM_FAULT_TRANSLATION))
         return 0;
     actx *a = find(s, f->ctx, 0);
     if (!a || a->dom == NO_DOM)

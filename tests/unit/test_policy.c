@@ -244,8 +244,8 @@ static void switch_induced_misses(void **state)
  *  - recycling: more address spaces than the 15 user domains still run
  *    correctly (isolation holds), now with domain revocations, which flush.
  * The records: NP contexts in a ring, each touching two pages below 32 MiB
- * (relocated by its PID) and one above (the same megabyte for all: a CPD
- * collision every switch).
+ * (relocated by its PID) and one above (a page of its own in a megabyte
+ * all share: a CPD collision every switch).
  */
 static void fass_isolation(void **state)
 {
@@ -266,7 +266,11 @@ static void fass_isolation(void **state)
                     after_warmup = t.tlbi_ops + t.cmo_ops;
                 }
                 for (uint32_t p = 1; p <= np; p++) {
-                    mmusim_rec r[3] = {rd(p, 0x10000), rd(p, 0x200000), rd(p, 0x40000000)};
+                    /* the high page differs per process, in the same megabyte: the
+                     * other space's second-level table lacks it, so the collision
+                     * shows as a second-level translation fault */
+                    mmusim_rec r[3] = {rd(p, 0x10000), rd(p, 0x200000),
+                                       rd(p, 0x40000000 + ((uint64_t)p << 12))};
                     assert_int_equal(mmusim_machine_run(m, r, high ? 3 : 2, NULL), 0);
                     uint32_t bad = 0;
                     assert_int_equal(mmusim_machine_check_cpd(m, 0, &bad), 0);
