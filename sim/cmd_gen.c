@@ -31,7 +31,13 @@ static const char gen_usage[] =
     "                         default) or low (0x01fffff0, the top of the first 32 MiB,\n"
     "                         where FASS's kernel puts stacks)\n"
     "             --seed X    recorded only: nothing in latctx is random\n"
-    "           per pass: 23 + 5*S/4 records, 16 + S instructions (docs/workloads.md)\n";
+    "           per pass: 23 + 5*S/4 records, 16 + S instructions (docs/workloads.md)\n"
+    "  worldswitch  a guest (ctx 1) and its hypervisor host (ctx 2) taking turns at every\n"
+    "           trap, both using addresses above 0xc0000000 (seed 000)\n"
+    "           mmusim gen worldswitch [--guest-pages G] [--host-pages H] [--guest-insns N]\n"
+    "                       [--host-insns M] [--traps T] [--seed X] -o FILE.mtr\n"
+    "           defaults G 64, H 16, N 2000, M 500, T 2000; per trap: 2 + 5*(N+M)/4 records;\n"
+    "           replay 32-bit cores with --set cpu.fold=false\n";
 
 static int parse_uint(const char *s, uint64_t max, uint64_t *out)
 {
@@ -150,10 +156,79 @@ static int gen_latctx(int argc, char **argv)
     return CLI_OK;
 }
 
+static int gen_worldswitch(int argc, char **argv)
+{
+    const char *cmd = "gen worldswitch", *path = NULL;
+    mmusim_gen_worldswitch_params p;
+    mmusim_gen_worldswitch_init(&p);
+    static const char *const opt[] = {"--guest-pages", "--host-pages", "--guest-insns",
+                                      "--host-insns", "--traps", "--seed"};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            fputs(gen_usage, stdout);
+            return CLI_OK;
+        }
+        int which = -1;
+        for (int k = 0; k < 6; k++)
+            if (!strcmp(a, opt[k]))
+                which = k;
+        int out = !strcmp(a, "-o") || !strcmp(a, "--output");
+        if (which < 0 && !out)
+            return cli_usage_error(cmd, a[0] == '-' ? "unknown option '%s'" : "unexpected argument '%s'",
+                                   a);
+        if (i + 1 >= argc)
+            return cli_usage_error(cmd, "%s needs a value", a);
+        const char *v = argv[++i];
+        uint64_t x;
+        if (out) {
+            path = v;
+            continue;
+        }
+        if (parse_uint(v, which == 5 ? UINT64_MAX : UINT32_MAX, &x))
+            return cli_usage_error(cmd, "%s needs an unsigned number, not '%s'", a, v);
+        switch (which) {
+        case 0: p.guest_pages = (unsigned)x; break;
+        case 1: p.host_pages = (unsigned)x; break;
+        case 2: p.guest_insns = (unsigned)x; break;
+        case 3: p.host_insns = (unsigned)x; break;
+        case 4: p.traps = (unsigned)x; break;
+        default: p.seed = x; break;
+        }
+    }
+    if (!path)
+        return cli_usage_error(cmd, "-o FILE is required");
+    mmusim_diag d;
+    mmusim_diag_clear(&d);
+    uint64_t total;
+    int rc = mmusim_gen_worldswitch_shape(&p, &total, &d);
+    if (rc)
+        return cli_usage_error(cmd, "%s", strncmp(d.msg, "worldswitch: ", 13) ? d.msg : d.msg + 13);
+    char source[256];
+    snprintf(source, sizeof source,
+             "mmusim gen worldswitch --guest-pages %u --host-pages %u --guest-insns %u "
+             "--host-insns %u --traps %u --seed %" PRIu64,
+             p.guest_pages, p.host_pages, p.guest_insns, p.host_insns, p.traps, p.seed);
+    mmusim_trace_writer_opts wo = {0, 0, source};
+    sink_ctx s = {NULL, 0};
+    rc = mmusim_trace_writer_open(&s.w, path, &wo, &d);
+    if (!rc)
+        rc = mmusim_gen_worldswitch(&p, to_writer, &s, &d);
+    if (s.w && rc)
+        mmusim_trace_writer_abort(s.w);
+    else if (s.w)
+        rc = mmusim_trace_writer_finish(s.w, &d);
+    if (rc)
+        return cli_diag(&d, rc);
+    fprintf(stderr, "mmusim gen worldswitch: %" PRIu64 " records (%u traps) to %s\n", s.records,
+            p.traps, path);
+    return CLI_OK;
+}
+
 int cmd_gen(int argc, char **argv)
 {
     if (argc < 2)
-        return cli_usage_error("gen", "no generator given (one of: latctx)");
+        return cli_usage_error("gen", "no generator given (one of: latctx, worldswitch)");
     const char *g = argv[1];
     if (!strcmp(g, "--help") || !strcmp(g, "-h") || !strcmp(g, "help")) {
         fputs(gen_usage, stdout);
@@ -161,5 +236,7 @@ int cmd_gen(int argc, char **argv)
     }
     if (!strcmp(g, "latctx"))
         return gen_latctx(argc - 1, argv + 1);
-    return cli_usage_error("gen", "unknown generator '%s' (one of: latctx)", g);
+    if (!strcmp(g, "worldswitch"))
+        return gen_worldswitch(argc - 1, argv + 1);
+    return cli_usage_error("gen", "unknown generator '%s' (one of: latctx, worldswitch)", g);
 }

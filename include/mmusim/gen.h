@@ -87,6 +87,44 @@ MMUSIM_API int mmusim_gen_latctx_shape(const mmusim_gen_latctx_params *p, uint64
 MMUSIM_API int mmusim_gen_latctx(const mmusim_gen_latctx_params *p, mmusim_gen_sink fn,
                                  void *ud, mmusim_diag *d);
 
+/*
+ * worldswitch: a guest and a hypervisor host taking turns, the load of
+ * seed 000 (KVM/ARM before the virtualization extensions: the guest, user
+ * and kernel, runs in user mode with the whole 4 GiB address space, and
+ * every trap switches to the host kernel and back). Context 1 is the guest,
+ * context 2 the host; both use addresses at and above 0xc0000000 (the
+ * guest's kernel, the host's kernel), so with translation on a 32-bit core
+ * run it with cpu.fold=false. Per trap (docs/workloads.md):
+ *
+ *   1 SWITCH (ctx 1) + guest_insns ifetches + guest_insns / 4 data accesses
+ *   + 1 SWITCH (ctx 2) + host_insns ifetches + host_insns / 4 data accesses
+ *
+ * Instruction fetches run sequentially round a loop of 4 text pages (the
+ * guest's at 0x00010000, the host's at 0xc0008000); every fourth
+ * instruction also reads (or, one time in four, writes) a 4-byte word of a
+ * page drawn uniformly from the world's working set (guest_pages pages,
+ * half at 0x00400000 for guest user space and half at 0xc0400000 for the
+ * guest kernel; host_pages pages at 0xc1000000) by a seeded generator:
+ * the next word of that page (each page is walked word by word, wrapping),
+ * so pages are random, which the TLB feels, and lines are reused, which
+ * keeps the caches' share realistic.
+ */
+typedef struct mmusim_gen_worldswitch_params {
+    unsigned guest_pages; /* 2..65536, even (default 64) */
+    unsigned host_pages;  /* 1..65536 (default 16) */
+    unsigned guest_insns; /* instructions between traps, a multiple of 4, >= 4 (default 2000) */
+    unsigned host_insns;  /* instructions of the host per trap, a multiple of 4 (default 500) */
+    unsigned traps;       /* >= 1 (default 2000) */
+    uint64_t seed;
+} mmusim_gen_worldswitch_params;
+
+MMUSIM_API void mmusim_gen_worldswitch_init(mmusim_gen_worldswitch_params *p);
+/* Checks the parameters (errors name them) and gives the total records. */
+MMUSIM_API int mmusim_gen_worldswitch_shape(const mmusim_gen_worldswitch_params *p,
+                                            uint64_t *total, mmusim_diag *d);
+MMUSIM_API int mmusim_gen_worldswitch(const mmusim_gen_worldswitch_params *p, mmusim_gen_sink fn,
+                                      void *ud, mmusim_diag *d);
+
 #ifdef __cplusplus
 }
 #endif

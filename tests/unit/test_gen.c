@@ -265,13 +265,74 @@ static void test_sink_error(void **state)
     free(c.r);
 }
 
+/*
+ * worldswitch: per trap 2 + 5 (N + M) / 4 records, in the order SWITCH 1,
+ * guest work (ctx 1), SWITCH 2, host work (ctx 2); the guest's data lie in
+ * its two halves (user at 0x00400000, kernel at 0xc0400000), the host's at
+ * 0xc1000000; the same seed gives the same records, another seed others.
+ */
+static void test_worldswitch(void **state)
+{
+    (void)state;
+    mmusim_gen_worldswitch_params p;
+    mmusim_gen_worldswitch_init(&p);
+    p.guest_pages = 8;
+    p.host_pages = 4;
+    p.guest_insns = 40;
+    p.host_insns = 12;
+    p.traps = 5;
+    uint64_t total = 0;
+    assert_int_equal(mmusim_gen_worldswitch_shape(&p, &total, NULL), 0);
+    assert_int_equal(total, 5 * (2 + 5 * (40 + 12) / 4));
+    collect a = {0}, b = {0}, c = {0};
+    assert_int_equal(mmusim_gen_worldswitch(&p, sink, &a, NULL), 0);
+    assert_int_equal(a.n, total);
+    size_t i = 0;
+    for (unsigned t = 0; t < 5; t++) {
+        assert_int_equal(a.r[i].kind, MMUSIM_REC_SWITCH);
+        assert_int_equal(a.r[i++].ctx, 1);
+        for (unsigned k = 0; k < 50; k++, i++) {
+            assert_int_equal(a.r[i].ctx, 1);
+            if (a.r[i].kind != MMUSIM_REC_IFETCH)
+                assert_true((a.r[i].va >= 0x00400000 && a.r[i].va < 0x00400000 + 4 * 4096) ||
+                            (a.r[i].va >= 0xc0400000 && a.r[i].va < 0xc0400000 + 4 * 4096));
+        }
+        assert_int_equal(a.r[i].kind, MMUSIM_REC_SWITCH);
+        assert_int_equal(a.r[i++].ctx, 2);
+        for (unsigned k = 0; k < 15; k++, i++) {
+            assert_int_equal(a.r[i].ctx, 2);
+            if (a.r[i].kind != MMUSIM_REC_IFETCH)
+                assert_true(a.r[i].va >= 0xc1000000 && a.r[i].va < 0xc1000000 + 4 * 4096);
+        }
+    }
+    assert_int_equal(mmusim_gen_worldswitch(&p, sink, &b, NULL), 0);
+    assert_memory_equal(a.r, b.r, a.n * sizeof *a.r);
+    p.seed = 2;
+    assert_int_equal(mmusim_gen_worldswitch(&p, sink, &c, NULL), 0);
+    assert_int_equal(c.n, a.n);
+    assert_true(memcmp(a.r, c.r, a.n * sizeof *a.r) != 0);
+    /* bad parameters name themselves */
+    mmusim_diag d;
+    p.guest_insns = 250;
+    memset(&d, 0, sizeof d);
+    assert_int_equal(mmusim_gen_worldswitch_shape(&p, NULL, &d), -MMUSIM_E_RANGE);
+    assert_non_null(strstr(d.msg, "guest-insns"));
+    p.guest_insns = 40;
+    p.guest_pages = 3;
+    assert_int_equal(mmusim_gen_worldswitch_shape(&p, NULL, &d), -MMUSIM_E_RANGE);
+    assert_non_null(strstr(d.msg, "guest-pages"));
+    free(a.r);
+    free(b.r);
+    free(c.r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_formula),        cmocka_unit_test(test_size_zero),
         cmocka_unit_test(test_addresses),      cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_default_rounds), cmocka_unit_test(test_bad_parameters),
-        cmocka_unit_test(test_sink_error),
+        cmocka_unit_test(test_sink_error),     cmocka_unit_test(test_worldswitch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
