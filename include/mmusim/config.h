@@ -89,6 +89,7 @@ enum mmusim_config_policy {
     MMUSIM_POLICY_FULL_FLUSH,
     MMUSIM_POLICY_ASID,
     MMUSIM_POLICY_FASS,
+    MMUSIM_POLICY_VMID,
 };
 
 /* The default preset ("default"). */

@@ -64,6 +64,7 @@ typedef struct mmusim_policy_env {
     unsigned cores;
     unsigned asid_bits; /* 0 (ARMv4/v5), 8 or 16 */
     unsigned vmid_bits;
+    int stage2;         /* translation goes through stage 2 (VMs: context >> 16 is the VM) */
     int vivt_icache;    /* the core's private I-cache is virtually tagged */
     int vivt_dcache;
     uint64_t seed;

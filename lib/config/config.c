@@ -51,7 +51,7 @@ static const char *const index_names[] = {"pipt", "vipt", "vivt", NULL};
 static const char *const kind_names[] = {"tlb", "ipa", "walk", NULL};
 static const char *const none_word[] = {"none", NULL};
 /* enum mmusim_config_policy order */
-static const char *const policy_names[] = {"auto", "full-flush", "asid", "fass", NULL};
+static const char *const policy_names[] = {"auto", "full-flush", "asid", "fass", "vmid", NULL};
 static const char *const walk_word[] = {"walk", NULL};
 
 #define TLB_LG2_MIN 10 /* page sizes 1K .. 256T, as mmusim_tlb_params */
@@ -225,9 +225,9 @@ static const char *const walk_word[] = {"walk", NULL};
     X(G, "timing.switch", CYCLES, timing.switch_path, NULL, CYCLES_SYNTAX, "0",                \
       "The kernel's context-switch path itself (scheduler, register save and restore), per "  \
       "switch; what the policy makes it flush is costed on top, by cause.")                    \
-    X(G, "os.policy", ENUM, os_policy, policy_names, "auto | full-flush | asid | fass", "auto",       \
+    X(G, "os.policy", ENUM, os_policy, policy_names, "auto | full-flush | asid | fass | vmid", "auto",       \
       "Context-switch policy (docs/policies.md). auto: full-flush when the format or a TLB "   \
-      "has no ASIDs, else asid.")
+      "has no ASIDs, else vmid with stage 2 and VMID-tagged TLBs, else asid.")
 
 #define SCOPE_G MMUSIM__OPT_GLOBAL
 #define SCOPE_C MMUSIM__OPT_CACHE

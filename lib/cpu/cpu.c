@@ -76,6 +76,13 @@ typedef struct actx {
     mmusim_pt *pt;
 } actx;
 
+/* A virtual machine (stage 2 on): contexts ctx >> 16 == vm belong to it. */
+typedef struct vmspace {
+    uint32_t vm;
+    mmusim_pt *s2;        /* its stage-2 table */
+    mmusim_frames *ipas;  /* its intermediate physical addresses for data pages */
+} vmspace;
+
 typedef struct slot {
     uint32_t ctx;
     uint32_t core; /* UINT32_MAX: empty */
@@ -92,6 +99,8 @@ typedef struct cpu_core {
     size_t actx;             /* its index in m->ctxs */
     uint16_t asid;           /* the ASID it runs with (the policy's SET_ASID) */
     uint64_t dacr, fcseidr;  /* as the policy last set them (Client everywhere, PID 0) */
+    uint16_t vmid;           /* the VMID it runs with (1 unless the policy sets it) */
+    size_t vmi;              /* stage 2: index of its context's VM in m->vms */
     mmusim_xlat_regs regs;   /* the registers of the current context */
     mmusim_tlb *tlb[MMUSIM_MAX_TLBS];
     int ientry, dentry;      /* this core's entry caches (or -1) */
@@ -123,11 +132,11 @@ struct mmusim_machine {
     uint32_t tlb_lat[MMUSIM_MAX_TLBS];
     unsigned asid_bits, vmid_bits;
     int flush_switch; /* no ASIDs (ARMv4/v5, or TLBs without ASID tags): flush on switch */
-    uint16_t vmid;
     /* memory */
     mmusim_mem *mem;
     mmusim_frames *tables, *data, *ipas;
-    mmusim_pt *s2;
+    vmspace *vms;
+    size_t nvms, capvms;
     int stage2;
     /* contexts */
     actx *ctxs;
@@ -302,7 +311,7 @@ static void load_regs(mmusim_machine *m, cpu_core *c, const actx *a)
     if (m->stage2) {
         r->hcr = 1; /* VM */
         r->vtcr = s2_vtcr(m);
-        r->vttbr = mmusim_pt_base(m->s2) | (uint64_t)m->vmid << 48;
+        r->vttbr = mmusim_pt_base(m->vms[c->vmi].s2) | (uint64_t)c->vmid << 48;
     }
 }
 
@@ -476,18 +485,59 @@ static int build_memory(mmusim_machine *m, mmusim_diag *d)
         (rc = mmusim_frames_add(m->tables, TABLE_BASE, TABLE_BYTES, d)) ||
         (rc = mmusim_frames_add(m->data, DATA_BASE, DATA_BYTES, d)))
         return rc;
-    if (!m->stage2)
-        return 0;
-    if ((rc = mmusim_frames_new(&m->ipas, NULL, d)) ||
-        (rc = mmusim_frames_add(m->ipas, IPA_BASE, IPA_BYTES, d)))
+    return 0;
+}
+
+/*
+ * The VM that context ctx belongs to (ctx >> 16), made on first use: its
+ * stage-2 table, with the machine's table frames mapped flat (stage-1
+ * tables are where the guest put them), and its own IPA space for data
+ * pages. Sets *idx to its index in m->vms.
+ */
+static int get_vm(mmusim_machine *m, uint32_t ctx, size_t *idx, mmusim_diag *d)
+{
+    const uint32_t vm = ctx >> 16;
+    for (size_t i = 0; i < m->nvms; i++)
+        if (m->vms[i].vm == vm) {
+            *idx = i;
+            return 0;
+        }
+    if (m->nvms && m->pol && strcmp(m->pol->name, "vmid"))
+        return mmusim_diag_set(d, -MMUSIM_E_CONFIG,
+                               "context 0x%" PRIx32 ": a second VM (contexts of VM n are n << 16 "
+                               "and up) needs VMIDs: os.policy=vmid",
+                               ctx);
+    if (m->nvms == m->capvms) {
+        size_t cap = m->capvms ? 2 * m->capvms : 4;
+        vmspace *n = realloc(m->vms, cap * sizeof *n);
+        if (!n)
+            return mmusim_diag_set(d, -MMUSIM_E_NOMEM, "out of memory (VMs)");
+        m->vms = n;
+        m->capvms = cap;
+    }
+    vmspace *v = &m->vms[m->nvms];
+    memset(v, 0, sizeof *v);
+    v->vm = vm;
+    int rc;
+    if ((rc = mmusim_frames_new(&v->ipas, NULL, d)) ||
+        (rc = mmusim_frames_add(v->ipas, IPA_BASE, IPA_BYTES, d))) {
+        mmusim_frames_free(v->ipas);
         return rc;
+    }
     mmusim_pt_opts o = {.tcr = s2_vtcr(m), .stage = 2};
-    if ((rc = mmusim_pt_new(&m->s2, m->fmt, m->mem, m->tables, &o, d)))
+    if ((rc = mmusim_pt_new(&v->s2, m->fmt, m->mem, m->tables, &o, d))) {
+        mmusim_frames_free(v->ipas);
         return rc;
-    /* The tables' frames, flat: stage-1 tables are where the guest put them. */
+    }
     mmusim_pt_attrs a = {.perm = MMUSIM_PERM_PR | MMUSIM_PERM_UR | MMUSIM_PERM_PW | MMUSIM_PERM_UW,
                          .mem = 0xf};
-    return mmusim_pt_map(m->s2, TABLE_BASE, TABLE_BASE, TABLE_BYTES, &a, d);
+    if ((rc = mmusim_pt_map(v->s2, TABLE_BASE, TABLE_BASE, TABLE_BYTES, &a, d))) {
+        mmusim_pt_free(v->s2);
+        mmusim_frames_free(v->ipas);
+        return rc;
+    }
+    *idx = m->nvms++;
+    return 0;
 }
 
 /* The context-switch policy of os.policy, for this machine. */
@@ -504,8 +554,13 @@ static int build_policy(mmusim_machine *m, mmusim_diag *d)
     case MMUSIM_POLICY_FASS:
         name = "fass";
         break;
+    case MMUSIM_POLICY_VMID:
+        name = "vmid";
+        break;
     default:
-        name = m->flush_switch ? "full-flush" : "asid";
+        name = m->flush_switch                   ? "full-flush"
+               : m->stage2 && m->vmid_bits > 0 ? "vmid"
+                                                 : "asid";
         break;
     }
     m->pol = mmusim_policy_find(name);
@@ -517,6 +572,7 @@ static int build_policy(mmusim_machine *m, mmusim_diag *d)
     env.cores = m->ncores;
     env.asid_bits = m->flush_switch ? 0 : m->asid_bits;
     env.vmid_bits = m->vmid_bits;
+    env.stage2 = m->stage2;
     env.seed = m->cfg.seed;
     const cpu_core *k = &m->cores[0];
     env.vivt_icache = k->ientry >= 0 &&
@@ -546,10 +602,10 @@ int mmusim_machine_new(mmusim_machine **out, const mmusim_config *c, mmusim_diag
     if (m->ncores > MMUSIM_MAX_CORES)
         m->ncores = MMUSIM_MAX_CORES;
     m->handler = default_handler;
-    m->vmid = 1;
     for (unsigned k = 0; k < m->ncores; k++) {
         m->cores[k].ctx = NO_CTX;
         m->cores[k].dacr = 0x55555555u;
+        m->cores[k].vmid = 1;
     }
     if (c->mmu) {
         m->stage2 = c->cpu.stage2;
@@ -609,14 +665,17 @@ void mmusim_machine_free(mmusim_machine *m)
         return;
     for (size_t i = 0; i < m->nctx; i++)
         mmusim_pt_free(m->ctxs[i].pt);
-    mmusim_pt_free(m->s2);
+    for (size_t i = 0; i < m->nvms; i++) {
+        mmusim_pt_free(m->vms[i].s2);
+        mmusim_frames_free(m->vms[i].ipas);
+    }
+    free(m->vms);
     for (unsigned k = 0; k < MMUSIM_MAX_CORES; k++)
         for (unsigned i = 0; i < MMUSIM_MAX_TLBS; i++)
             mmusim_tlb_free(m->cores[k].tlb[i]);
     mmusim_hier_free(m->h);
     mmusim_frames_free(m->tables);
     mmusim_frames_free(m->data);
-    mmusim_frames_free(m->ipas);
     mmusim_mem_free(m->mem);
     mmusim_fold_free(m->fold);
     if (m->pol)
@@ -740,7 +799,7 @@ static int perform_one(mmusim_machine *m, unsigned c, const mmusim_actions *acts
         switch (a->kind) {
         case MMUSIM_ACT_TLBI: {
             mmusim_tlbi op = a->tlbi;
-            op.vmid = m->vmid;
+            op.vmid = k->vmid;
             int r = tlbi_do(m, c, &op, a->broadcast);
             if (r < 0)
                 return mmusim_diag_set(d, r, "policy %s: TLB operation %u refused", m->pol->name,
@@ -768,7 +827,7 @@ static int perform_one(mmusim_machine *m, unsigned c, const mmusim_actions *acts
             else if (a->reg == MMUSIM_REG_FCSEIDR)
                 k->regs.fcseidr = k->fcseidr = a->value & 0xfe000000u;
             else if (a->reg == MMUSIM_REG_VMID)
-                m->vmid = (uint16_t)a->value;
+                k->vmid = (uint16_t)a->value;
             memset(k->lperm, 0, sizeof k->lperm); /* what the in-line path allows changed */
             break;
         case MMUSIM_ACT_WRITE_CPD: {
@@ -813,6 +872,11 @@ static int switch_to(mmusim_machine *m, unsigned c, uint32_t ctx, mmusim_diag *d
     cnt->switches++;
     if (!m->cfg.mmu)
         return 0;
+    if (m->stage2) {
+        int r2 = get_vm(m, ctx, &k->vmi, d);
+        if (r2)
+            return r2;
+    }
     /* The switch is charged to the incoming context: the kernel's path,
      * then whatever the policy makes the core do. */
     uint64_t before = cnt->cycles[MMUSIM_CYC_SWITCH] + cnt->cycles[MMUSIM_CYC_MAINT] +
@@ -862,6 +926,9 @@ int mmusim_machine_map_first_touch(mmusim_machine *m, uint32_t ctx, unsigned sta
     const uint64_t fbytes = bytes < MMUSIM_FRAME_BYTES ? MMUSIM_FRAME_BYTES : bytes;
     uint64_t pa;
     int rc;
+    size_t vi = 0;
+    if (m->stage2 && (rc = get_vm(m, ctx, &vi, d)))
+        return rc;
     if (stage == 2) {
         if (!m->stage2)
             return mmusim_diag_set(d, -MMUSIM_E_STATE, "stage-2 mapping without stage 2");
@@ -870,13 +937,13 @@ int mmusim_machine_map_first_touch(mmusim_machine *m, uint32_t ctx, unsigned sta
         mmusim_pt_attrs a = {.perm = MMUSIM_PERM_PR | MMUSIM_PERM_UR | MMUSIM_PERM_PW |
                                      MMUSIM_PERM_UW | MMUSIM_PERM_PX | MMUSIM_PERM_UX,
                              .mem = 0xf, .page_lg2 = (uint8_t)pg};
-        return mmusim_pt_map(m->s2, base, pa, bytes, &a, d);
+        return mmusim_pt_map(m->vms[vi].s2, base, pa, bytes, &a, d);
     }
     size_t idx;
     if (!find_ctx(m, ctx, &idx))
         return mmusim_diag_set(d, -MMUSIM_E_STATE, "context %" PRIu32 " has no tables", ctx);
     /* The allocator's unit is 4 KiB: an ARMv5 tiny (1K) page gets a frame of its own. */
-    if ((rc = mmusim_frames_alloc(m->stage2 ? m->ipas : m->data, fbytes, align, &pa, d)))
+    if ((rc = mmusim_frames_alloc(m->stage2 ? m->vms[vi].ipas : m->data, fbytes, align, &pa, d)))
         return rc;
     mmusim_pt_attrs a = {.perm = MMUSIM_PERM_PR | MMUSIM_PERM_PW | MMUSIM_PERM_UR | MMUSIM_PERM_UW |
                                  MMUSIM_PERM_UX,
@@ -956,7 +1023,7 @@ static void replay_walk(mmusim_machine *m, cpu_core *k, mmusim_cpu_counters *cnt
     int skip_upto = -1;
     for (unsigned i = 0; i < m->nwalkc; i++) {
         cnt->cycles[MMUSIM_CYC_WALK] += m->tlb_lat[m->walkc[i]];
-        const mmusim_tlb_entry *e = mmusim_tlb_lookup(k->tlb[m->walkc[i]], mva, asid, m->vmid,
+        const mmusim_tlb_entry *e = mmusim_tlb_lookup(k->tlb[m->walkc[i]], mva, asid, k->vmid,
                                                       MMUSIM_TLB_EL10, MMUSIM_XA_READ);
         if (e && (int)e->level > skip_upto)
             skip_upto = e->level;
@@ -980,7 +1047,7 @@ static void replay_walk(mmusim_machine *m, cpu_core *k, mmusim_cpu_counters *cnt
         int hit = 0;
         for (unsigned q = 0; q < m->nipac && !for_skipped && !hit; q++) {
             cnt->cycles[MMUSIM_CYC_WALK] += m->tlb_lat[m->ipac[q]];
-            hit = mmusim_tlb_lookup(k->tlb[m->ipac[q]], rd[i].ia, 0, m->vmid, MMUSIM_TLB_EL10,
+            hit = mmusim_tlb_lookup(k->tlb[m->ipac[q]], rd[i].ia, 0, k->vmid, MMUSIM_TLB_EL10,
                                     MMUSIM_XA_READ) != NULL;
         }
         if (hit)
@@ -1003,7 +1070,7 @@ static void replay_walk(mmusim_machine *m, cpu_core *k, mmusim_cpu_counters *cnt
             e.out = out & ~((1ull << e.lg2_size) - 1);
             e.level = (uint8_t)lvl;
             e.global = 1;
-            e.vmid = m->vmid;
+            e.vmid = k->vmid;
             e.stages = MMUSIM_TLB_STAGE2;
             e.perm = 0x3f;
             for (unsigned q = 0; q < m->nipac; q++)
@@ -1027,7 +1094,7 @@ static void replay_walk(mmusim_machine *m, cpu_core *k, mmusim_cpu_counters *cnt
         e.va = mva & ~((1ull << e.lg2_size) - 1);
         e.level = rd[i].level;
         e.asid = asid;
-        e.vmid = m->vmid;
+        e.vmid = k->vmid;
         e.stages = MMUSIM_TLB_STAGE1;
         for (int q = i + 1; q <= last; q++)
             if (rd[q].stage == 1) {
@@ -1118,7 +1185,7 @@ static int translate_slow(mmusim_machine *m, unsigned c, uint64_t va, unsigned x
         if (lvl) /* the first level's latency is charged per lookup in fixup() */
             cnt->cycles[MMUSIM_CYC_TLB] += m->tlb_lat[ti];
         const mmusim_tlb_entry *e =
-            mmusim_tlb_lookup(k->tlb[ti], v, k->asid, m->vmid, MMUSIM_TLB_EL10, xa);
+            mmusim_tlb_lookup(k->tlb[ti], v, k->asid, k->vmid, MMUSIM_TLB_EL10, xa);
         if (!e) {
             cnt->tlb_misses[ti]++;
             continue;
@@ -1162,7 +1229,7 @@ static int translate_slow(mmusim_machine *m, unsigned c, uint64_t va, unsigned x
         replay_walk(m, k, cnt, &res, ok ? res.mva : fcse(&k->regs, va), ok, k->asid);
         if (ok) {
             for (unsigned u = 0; u < nch; u++)
-                (void)mmusim_tlb_fill(k->tlb[chain[u]], &res, MMUSIM_TLB_EL10, m->vmid);
+                (void)mmusim_tlb_fill(k->tlb[chain[u]], &res, MMUSIM_TLB_EL10, k->vmid);
             *mva = res.mva;
             *pa = res.pa;
             return 1;
@@ -1310,7 +1377,8 @@ static int do_event(mmusim_machine *m, const mmusim_rec *r, mmusim_diag *d)
         if ((rc = core_for(m, r->ctx, &c, d)))
             return rc;
         mmusim_tlbi op = {.op = (uint8_t)(r->flags & 0x7f), .regime = MMUSIM_TLB_EL10,
-                          .asid = (uint16_t)(r->arg & 0xffff), .vmid = m->vmid, .addr = r->va};
+                          .asid = (uint16_t)(r->arg & 0xffff), .vmid = m->cores[c].vmid,
+                          .addr = r->va};
         if (op.op >= MMUSIM_TLBI__COUNT)
             return mmusim_diag_set(d, -MMUSIM_E_FORMAT,
                                    "record %" PRIu64 ": unknown TLB operation %u", m->nrec,
@@ -1429,7 +1497,7 @@ int mmusim_machine_run(mmusim_machine *m, const mmusim_rec *recs, size_t n, mmus
                        (shortf ? domain_ok(&k->regs, e->domain) == 1 ||
                                      (domain_ok(&k->regs, e->domain) == 2 && perm_ok(e->perm, xa))
                                : perm_ok(e->perm, xa)) &&
-                       mmusim__tlb_hit(k->tlb[t0], e, v, k->asid, m->vmid,
+                       mmusim__tlb_hit(k->tlb[t0], e, v, k->asid, k->vmid,
                                        MMUSIM_TLB_EL10, xa)) {
                 /* an entry this TLB returned for this page before */
                 cnt->tlb_lookups[t0]++;

@@ -157,6 +157,129 @@ static void asid_exit(void *state, uint32_t ctx)
     mmusim_asid_alloc_exit(s->alloc, ctx);
 }
 
+/* ---- vmid -------------------------------------------------------------- */
+
+/*
+ * vmid: stage 2 with VMID-tagged TLBs. Each VM (contexts ctx >> 16) holds a
+ * generation-tagged VMID from an allocator of the same scheme as the ASIDs'
+ * (Linux's arch/arm64/kvm/vmid.c, REFERENCES.md): a rollover leaves every
+ * core a pending flush of all VM contexts (TLBI ALLE1: every VMID, both
+ * stages) before it next runs a VMID of the new generation. Within a VM,
+ * its contexts hold ASIDs from that VM's own allocator (the guest kernel's),
+ * whose rollover flushes only that VM's stage-1 entries (TLBI VMALLE1).
+ */
+typedef struct vm_asids {
+    uint32_t vm;
+    mmusim_asid_alloc *asids;
+} vm_asids;
+
+typedef struct vmid_state {
+    mmusim_policy_env env;
+    mmusim_asid_alloc *vmids;
+    vm_asids *vms;
+    size_t n, cap;
+} vmid_state;
+
+static void vmid_fini(void *state)
+{
+    vmid_state *s = state;
+    if (!s)
+        return;
+    mmusim_asid_alloc_free(s->vmids);
+    for (size_t i = 0; i < s->n; i++)
+        mmusim_asid_alloc_free(s->vms[i].asids);
+    free(s->vms);
+    free(s);
+}
+
+static int vmid_init(void **state, const mmusim_policy_env *env, mmusim_diag *d)
+{
+    if (!env->stage2 || !env->vmid_bits || !env->asid_bits)
+        return mmusim_diag_set(d, -MMUSIM_E_CONFIG,
+                               "os.policy: vmid needs stage 2 (cpu.stage2 = true) and TLBs "
+                               "tagged with VMIDs and ASIDs (tlbs.<name>.vmid_bits, asid_bits)");
+    vmid_state *s = calloc(1, sizeof *s);
+    if (!s)
+        return mmusim_diag_set(d, -MMUSIM_E_NOMEM, "out of memory");
+    s->env = *env;
+    int rc = mmusim_asid_alloc_new(&s->vmids, env->vmid_bits, env->cores, d);
+    if (rc) {
+        free(s);
+        return rc;
+    }
+    *state = s;
+    return 0;
+}
+
+static mmusim_asid_alloc *vm_alloc(vmid_state *s, uint32_t vm, mmusim_diag *d)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (s->vms[i].vm == vm)
+            return s->vms[i].asids;
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 8;
+        vm_asids *n = realloc(s->vms, cap * sizeof *n);
+        if (!n)
+            return NULL;
+        s->vms = n;
+        s->cap = cap;
+    }
+    mmusim_asid_alloc *a;
+    if (mmusim_asid_alloc_new(&a, s->env.asid_bits, s->env.cores, d))
+        return NULL;
+    s->vms[s->n].vm = vm;
+    s->vms[s->n++].asids = a;
+    return a;
+}
+
+static int vmid_switch(void *state, unsigned core, uint32_t prev, uint32_t next,
+                       mmusim_actions *out, mmusim_diag *d)
+{
+    vmid_state *s = state;
+    (void)prev;
+    uint16_t vmid, asid;
+    int flush, rc = mmusim_asid_alloc_switch(s->vmids, core, next >> 16, &vmid, &flush, d);
+    if (rc)
+        return rc;
+    mmusim_action a;
+    memset(&a, 0, sizeof a);
+    a.kind = MMUSIM_ACT_SET_REG;
+    a.reg = MMUSIM_REG_VMID;
+    a.value = vmid;
+    rc = mmusim_actions_add(out, &a);
+    if (flush) {
+        memset(&a, 0, sizeof a);
+        a.kind = MMUSIM_ACT_TLBI;
+        a.tlbi.op = MMUSIM_TLBI_ALLE1; /* every VM context: a VMID rollover */
+        rc |= mmusim_actions_add(out, &a);
+        rc |= add_simple(out, MMUSIM_ACT_BARRIER, 0);
+    }
+    mmusim_asid_alloc *al = vm_alloc(s, next >> 16, d);
+    if (!al)
+        return mmusim_diag_set(d, -MMUSIM_E_NOMEM, "out of memory");
+    int r2 = mmusim_asid_alloc_switch(al, core, next, &asid, &flush, d);
+    if (r2)
+        return r2;
+    if (flush) {
+        rc |= add_tlbi_all(out); /* TLBI VMALLE1: this VM's stage-1 entries */
+        rc |= add_simple(out, MMUSIM_ACT_BARRIER, 0);
+    }
+    rc |= add_simple(out, MMUSIM_ACT_SET_ASID, asid);
+    return rc ? -MMUSIM_E_RANGE : 0;
+}
+
+static void vmid_exit(void *state, uint32_t ctx)
+{
+    vmid_state *s = state;
+    for (size_t i = 0; i < s->n; i++)
+        if (s->vms[i].vm == ctx >> 16)
+            mmusim_asid_alloc_exit(s->vms[i].asids, ctx);
+}
+
+static const mmusim_policy_ops vmid = {
+    "vmid", "stage 2 with VMID-tagged TLBs: Linux's VMID allocator, and ASIDs within each VM",
+    vmid_init, vmid_fini, vmid_switch, vmid_exit, NULL, 0};
+
 static const mmusim_policy_ops full_flush = {
     "full-flush", "ARMv4/v5 Linux: clean+invalidate VIVT caches and invalidate the TLBs on "
                   "every switch",
@@ -165,8 +288,9 @@ static const mmusim_policy_ops asid = {
     "asid", "ARMv6+: ASID-tagged TLBs, Linux's generation allocator, flush only on rollover",
     asid_init, asid_fini, asid_switch, asid_exit, NULL, 0};
 
-static const mmusim_policy_ops *const policies[] = {&full_flush, &asid, &mmusim__policy_fass};
-static const char *const names[] = {"full-flush", "asid", "fass", NULL};
+static const mmusim_policy_ops *const policies[] = {&full_flush, &asid, &mmusim__policy_fass,
+                                                    &vmid};
+static const char *const names[] = {"full-flush", "asid", "fass", "vmid", NULL};
 
 const mmusim_policy_ops *mmusim_policy_find(const char *name)
 {
