@@ -81,6 +81,8 @@ typedef struct mmusim_config {
     mmusim_config_cpu cpu;          /* keys "cpu.*" (besides the four above) */
     mmusim_config_timing timing;    /* keys "timing.*" */
     uint8_t os_policy;              /* key "os.policy": enum mmusim_config_policy */
+    uint8_t os_pte_writes;          /* key "os.pte_writes": the mapper's descriptor stores go
+                                     * through the caches (1) or straight to memory (0) */
 } mmusim_config;
 
 /* Values of "os.policy" (include/mmusim/policy.h has the policies). */

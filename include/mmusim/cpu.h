@@ -83,6 +83,10 @@ typedef struct mmusim_cpu_counters {
     uint64_t faults_unresolved;                /* accesses dropped: the handler gave up */
     uint64_t pages_mapped;                     /* pages the first-touch mapper mapped (stage 1) */
     uint64_t s2_pages_mapped;                  /* ... and stage 2 */
+    uint64_t pte_writes;                       /* descriptors the mapper stored through the
+                                                * D-cache */
+    uint64_t pte_cleans;                       /* ... and cleaned for a walker that reads below
+                                                * it (seed 003) */
     uint64_t writebacks;                       /* dirty lines written back by demand fills */
     uint64_t switches;                         /* context switches onto this core */
     uint64_t switch_cycles;                    /* their cost: the switch path and every action

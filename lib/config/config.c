@@ -227,7 +227,11 @@ static const char *const walk_word[] = {"walk", NULL};
       "switch; what the policy makes it flush is costed on top, by cause.")                    \
     X(G, "os.policy", ENUM, os_policy, policy_names, "auto | full-flush | asid | fass | vmid", "auto",       \
       "Context-switch policy (docs/policies.md). auto: full-flush when the format or a TLB "   \
-      "has no ASIDs, else vmid with stage 2 and VMID-tagged TLBs, else asid.")
+      "has no ASIDs, else vmid with stage 2 and VMID-tagged TLBs, else asid.")                \
+    X(G, "os.pte_writes", BOOL, os_pte_writes, NULL, "true | false", "true",                   \
+      "The first-touch mapper's descriptor stores go through cpu.dcache, each cleaned when "  \
+      "walks read below it (seed 003), costed as fault work; false writes the tables to "      \
+      "memory unseen, to study the core alone.")
 
 #define SCOPE_G MMUSIM__OPT_GLOBAL
 #define SCOPE_C MMUSIM__OPT_CACHE

@@ -955,6 +955,64 @@ int mmusim_machine_map_first_touch(mmusim_machine *m, uint32_t ctx, unsigned sta
     return mmusim_pt_map(m->ctxs[idx].pt, base, pa, bytes, &a, d);
 }
 
+/*
+ * The kernel's stores of the descriptors the first-touch mapper wrote, as
+ * the hierarchy sees them, and the cleaning that makes them visible to the
+ * walker (seed 003: ARMv5/v6 walks read memory, not the L1 D-cache, so
+ * Linux cleans each PTE it writes, flush_pmd_entry and clean of the PTE).
+ *
+ * Which descriptors: a walk of the page after mapping gives every
+ * descriptor address on its path; those at the level where the fault was
+ * found and below are new (a new table was linked there, or the leaf was
+ * written). Each is a 4- or 8-byte store through cpu.dcache at the
+ * kernel's alias of the table (PA + KERNEL_ALIAS, for virtually indexed
+ * caches), costed as a demand store's stall to the fault; if walks do not
+ * read the entry cache (cpu.walk_from is memory or a level below), the
+ * line is then cleaned from the entry cache, costed as maintenance. The
+ * zeroing of a new table page is not costed (Linux clears it through the
+ * cache too; the lines would be evicted in time).
+ */
+#define KERNEL_ALIAS 0x40000000ull
+
+static void publish(mmusim_machine *m, unsigned c, uint64_t va, unsigned fault_level,
+                    unsigned access)
+{
+    cpu_core *k = &m->cores[c];
+    mmusim_cpu_counters *cnt = m->cur[c];
+    mmusim_xlat_port port = {mmusim_mem_port_read, m->mem};
+    mmusim_xlat_req q = {.va = va, .access = (uint8_t)access, .priv = MMUSIM_PRIV_EL0};
+    mmusim_xlat_result res;
+    mmusim_xlat_fault f;
+    if (mmusim_xlat_walk(m->fmt, &k->regs, &port, &q, &res, &f) || f.type != MMUSIM_FAULT_NONE)
+        return;
+    const int entry = k->dentry;
+    int cleaned = 0;
+    for (unsigned i = 0; i < res.nreads && i < MMUSIM_XLAT_MAX_READS; i++) {
+        const mmusim_xlat_read *r = &res.reads[i];
+        if (r->stage != 1 || r->level < fault_level)
+            continue;
+        uint64_t wb = 0;
+        const uint64_t kva = r->addr + KERNEL_ALIAS;
+        const int where = mmusim__hier_access(m->h, entry, MMUSIM_A_WRITE, kva, r->addr, r->bytes,
+                                              &wb);
+        cnt->pte_writes++;
+        const unsigned w = where < 0 ? MMUSIM_SERVED_MEMORY : (unsigned)where;
+        const uint32_t base = entry < 0 ? 0 : m->lat[entry];
+        cnt->cycles[MMUSIM_CYC_FAULT] += (m->lat[w] > base ? m->lat[w] - base : 0) +
+                                         wb * m->cfg.timing.writeback;
+        if (entry >= 0 && k->walk_from != entry) {
+            mmusim_cmo_result cr = {0, 0};
+            (void)mmusim_hier_cmo_range(m->h, (unsigned)entry, MMUSIM_CMO_CLEAN, kva, r->addr,
+                                        r->bytes, &cr);
+            charge_maint(m, cnt, 1, 0, cr.lines, cr.dirty, 0);
+            cnt->pte_cleans++;
+            cleaned = 1;
+        }
+    }
+    if (cleaned)
+        barrier(m, cnt); /* DSB: the walker may read them from here on */
+}
+
 static int default_handler(void *ud, mmusim_machine *m, const mmusim_fault_info *f,
                            mmusim_diag *d)
 {
@@ -972,6 +1030,8 @@ static int default_handler(void *ud, mmusim_machine *m, const mmusim_fault_info 
     else
         k->pages_mapped++;
     k->cycles[MMUSIM_CYC_FAULT] += m->cfg.timing.map;
+    if (f->fault.stage == 1 && m->cfg.os_pte_writes)
+        publish(m, f->core, f->va, f->fault.level, f->access);
     return 1;
 }
 

@@ -181,6 +181,8 @@ int mmusim_stats_add_machine(mmusim_stats *s, const mmusim_machine *m)
     PUT(s, rc, "faults.unresolved", t.faults_unresolved);
     PUT(s, rc, "faults.pages_mapped", t.pages_mapped);
     PUT(s, rc, "faults.s2_pages_mapped", t.s2_pages_mapped);
+    PUT(s, rc, "faults.pte_writes", t.pte_writes);
+    PUT(s, rc, "faults.pte_cleans", t.pte_cleans);
     PUT(s, rc, "maint.tlbi_ops", t.tlbi_ops);
     PUT(s, rc, "maint.tlbi_entries", t.tlbi_entries);
     PUT(s, rc, "maint.cmo_ops", t.cmo_ops);

@@ -147,7 +147,7 @@ static void add_to(mmusim_cpu_counters *a, const mmusim_cpu_counters *b)
  * up, hit or miss), so a miss in both costs 0 + 3.
  */
 #define A7_BASE                                                                                  \
-    "mmu=true", "cpu.format=armv7", "timing.cpi=1.5", "timing.memory=100", "timing.walk=5",        \
+    "mmu=true", "os.pte_writes=false", "cpu.format=armv7", "timing.cpi=1.5", "timing.memory=100", "timing.walk=5",        \
         "timing.fault=50", "timing.map=200", "caches.l2.latency=10", "caches.l1d.latency=2",       \
         "caches.l1d.next=l2", "cpu.dcache=l1d", "tlbs.dtlb.entries=4", "tlbs.dtlb.latency=0",      \
         "tlbs.dtlb.next=main", "tlbs.main.entries=16", "tlbs.main.latency=3", "cpu.dtlb=dtlb",     \
@@ -226,6 +226,49 @@ static void timing_fresh_page(void **state)
     assert_int_equal(t.walk_reads_at[0][2][MEM], 2);
     assert_int_equal(t.faults[TRANS], 2);
     assert_int_equal(t.pages_mapped, 2);
+    mmusim_machine_free(m);
+}
+
+/*
+ * The mapper's descriptor stores (os.pte_writes, on by default; the tests
+ * above turn it off to check the core alone). One read of a fresh page, as
+ * in timing_fresh_page (661 cycles without them):
+ *  - walk_from = memory (ARMv5/v6-like, seed 003): the level-1 and level-2
+ *    descriptors are stored through the L1D (each a miss served by memory:
+ *    98 + 98 to the fault), then cleaned from it for the walker (2 cleans,
+ *    one barrier; cmo and barrier cost 0 here): 661 + 196 = 857;
+ *  - walk_from = l1d: the first walk's level-1 read brought that line into
+ *    the L1D, so the level-1 store hits (0) and only the level-2 store (a
+ *    new table's frame) misses (98): fault 250 + 98 = 348; no cleaning; the
+ *    second walk finds both descriptors in the L1D (5 + 2 + 2 in place of
+ *    5 + 100 + 100): walk 105 + 9 = 114; total 3 + 114 + 348 + 98 = 563.
+ */
+static void pte_stores(void **state)
+{
+    (void)state;
+    static const char *const mem[] = {A7_BASE, "os.pte_writes=true", NULL};
+    mmusim_machine *m = mkp("empty", mem);
+    mmusim_rec r[] = {R(1, 0x10000)};
+    run(m, r, N(r));
+    mmusim_cpu_counters t = total(m);
+    assert_int_equal(mmusim_machine_cycles(m, &t), 857);
+    assert_int_equal(t.cycles[MMUSIM_CYC_FAULT], 446);
+    assert_int_equal(t.pte_writes, 2);
+    assert_int_equal(t.pte_cleans, 2);
+    assert_int_equal(t.cmo_ops, 2);
+    assert_int_equal(t.barriers, 1);
+    mmusim_machine_free(m);
+    static const char *const l1[] = {A7_BASE, "os.pte_writes=true", "cpu.walk_from=l1d", NULL};
+    m = mkp("empty", l1);
+    run(m, r, N(r));
+    t = total(m);
+    assert_int_equal(mmusim_machine_cycles(m, &t), 563);
+    assert_int_equal(t.cycles[MMUSIM_CYC_WALK], 114);
+    assert_int_equal(t.cycles[MMUSIM_CYC_FAULT], 348);
+    assert_int_equal(t.pte_writes, 2);
+    assert_int_equal(t.pte_cleans, 0);
+    assert_int_equal(t.walk_reads_at[0][1][cache(m, "l1d")], 1);
+    assert_int_equal(t.walk_reads_at[0][2][cache(m, "l1d")], 1);
     mmusim_machine_free(m);
 }
 
@@ -311,8 +354,8 @@ static void timing_cache_and_writeback(void **state)
 static void timing_cpi_rounding(void **state)
 {
     (void)state;
-    static const char *const kv15[] = {"mmu=true", "timing.cpi=1.5", NULL};
-    static const char *const kv125[] = {"mmu=true", "timing.cpi=1.25", NULL};
+    static const char *const kv15[] = {"mmu=true", "os.pte_writes=false", "timing.cpi=1.5", NULL};
+    static const char *const kv125[] = {"mmu=true", "os.pte_writes=false", "timing.cpi=1.25", NULL};
     mmusim_machine *m = mkp("empty", kv15);
     mmusim_cpu_counters c;
     memset(&c, 0, sizeof c);
@@ -344,7 +387,7 @@ static void armv5_vivt_switch_flushes(void **state)
 {
     (void)state;
     static const char *const kv[] = {
-        "mmu=true", "cpu.format=armv5", "caches.l2.size=256K", "caches.l1d.index=vivt",
+        "mmu=true", "os.pte_writes=false", "cpu.format=armv5", "caches.l2.size=256K", "caches.l1d.index=vivt",
         "caches.l1d.next=l2", "cpu.dcache=l1d", "tlbs.dtlb.entries=8", "tlbs.dtlb.asid_bits=0",
         "cpu.dtlb=dtlb", "cpu.itlb=dtlb", NULL};
     mmusim_machine *m = mkp("empty", kv);
@@ -406,7 +449,7 @@ static void armv5_vivt_switch_flushes(void **state)
 static void armv7_asids_no_flush(void **state)
 {
     (void)state;
-    static const char *const kv[] = {"mmu=true", "cpu.format=armv7", "cpu.dcache=l1d",
+    static const char *const kv[] = {"mmu=true", "os.pte_writes=false", "cpu.format=armv7", "cpu.dcache=l1d",
                                      "caches.l1d.size=32K", "tlbs.dtlb.entries=8",
                                      "cpu.dtlb=dtlb", "cpu.itlb=dtlb", NULL};
     mmusim_machine *m = mkp("empty", kv);
@@ -440,7 +483,7 @@ static void walk_cache_skips_upper_levels(void **state)
 {
     (void)state;
     static const char *const kv[] = {
-        "mmu=true", "cpu.format=aarch64", "tlbs.dtlb.entries=8", "tlbs.dtlb.asid_bits=16",
+        "mmu=true", "os.pte_writes=false", "cpu.format=aarch64", "tlbs.dtlb.entries=8", "tlbs.dtlb.asid_bits=16",
         "tlbs.walkc.entries=16", "tlbs.walkc.kind=walk", "tlbs.walkc.sizes=2M,1G,512G",
         "tlbs.walkc.asid_bits=16", "cpu.dtlb=dtlb", "cpu.itlb=dtlb", NULL};
     mmusim_machine *m = mkp("empty", kv);
@@ -497,7 +540,7 @@ static void stage2_nested_and_ipa_cache(void **state)
      * walks 3, reads 31; s1 L0 3, L1-L3 2 each; s2 L1 1 + 5 + 5 = 11,
      * L2 1 + 4 + 5 = 10, L3 1.
      */
-    static const char *const kv[] = {"mmu=true", "cpu.format=aarch64", "cpu.stage2=true",
+    static const char *const kv[] = {"mmu=true", "os.pte_writes=false", "cpu.format=aarch64", "cpu.stage2=true",
                                      "tlbs.dtlb.entries=8", "tlbs.dtlb.asid_bits=16",
                                      "tlbs.dtlb.vmid_bits=8", "cpu.dtlb=dtlb", "cpu.itlb=dtlb",
                                      NULL};
@@ -531,7 +574,7 @@ static void stage2_nested_and_ipa_cache(void **state)
      *  walk 3: 4 s1 reads + 3 s2 reads = 7
      * reads 15 (31 - 16), skipped 16, ipa_cache_hits 8.
      */
-    static const char *const kvi[] = {"mmu=true", "cpu.format=aarch64", "cpu.stage2=true",
+    static const char *const kvi[] = {"mmu=true", "os.pte_writes=false", "cpu.format=aarch64", "cpu.stage2=true",
                                       "tlbs.dtlb.entries=8", "tlbs.dtlb.asid_bits=16",
                                       "tlbs.dtlb.vmid_bits=8", "cpu.dtlb=dtlb", "cpu.itlb=dtlb",
                                       "tlbs.ipa.entries=16", "tlbs.ipa.kind=ipa",
@@ -557,7 +600,7 @@ static void multicore_private_caches_and_tlbi(void **state)
 {
     (void)state;
     static const char *const kv[] = {
-        "mmu=true", "cpu.format=armv7", "cpu.cores=2", "tlbs.dtlb.entries=8", "cpu.dtlb=dtlb",
+        "mmu=true", "os.pte_writes=false", "cpu.format=armv7", "cpu.cores=2", "tlbs.dtlb.entries=8", "cpu.dtlb=dtlb",
         "cpu.itlb=dtlb", "timing.tlbi=10", "timing.tlbi_entry=1", "timing.broadcast=7",
         "timing.barrier=3", NULL};
     mmusim_machine *m = mkp("default", kv); /* l1i, l1d -> l2 */
@@ -630,7 +673,7 @@ static void multicore_private_caches_and_tlbi(void **state)
 static void migrated_context_tlbi_on_its_core(void **state)
 {
     (void)state;
-    static const char *const kv[] = {"mmu=true", "cpu.cores=2", "tlbs.dtlb.entries=8",
+    static const char *const kv[] = {"mmu=true", "os.pte_writes=false", "cpu.cores=2", "tlbs.dtlb.entries=8",
                                      "cpu.dtlb=dtlb", "cpu.itlb=dtlb", NULL};
     mmusim_machine *m = mkp("default", kv);
     mmusim_rec r[] = {SW(1, 0), R(1, 0x10000), SW(1, 1), R(1, 0x10000),
@@ -656,7 +699,7 @@ static void errors(void **state)
     mmusim_diag d;
     {
         /* a 64-bit address on a 32-bit core without folding */
-        static const char *const kv[] = {"mmu=true", "cpu.format=armv7", "cpu.fold=false", NULL};
+        static const char *const kv[] = {"mmu=true", "os.pte_writes=false", "cpu.format=armv7", "cpu.fold=false", NULL};
         mmusim_machine *m = mkp("default", kv);
         mmusim_rec r[] = {R(1, 0x1000), R(1, 0x100000000ull)};
         memset(&d, 0, sizeof d);
@@ -668,7 +711,7 @@ static void errors(void **state)
     }
     {
         /* a switch to core 5 of a 2-core machine; the machine stays usable */
-        static const char *const kv[] = {"mmu=true", "cpu.cores=2", NULL};
+        static const char *const kv[] = {"mmu=true", "os.pte_writes=false", "cpu.cores=2", NULL};
         mmusim_machine *m = mkp("default", kv);
         mmusim_rec r[] = {SW(1, 5)};
         memset(&d, 0, sizeof d);
@@ -687,7 +730,7 @@ static void errors(void **state)
         /* 8-bit ASIDs under the asid policy: contexts 1..255 take ASIDs
          * 1..255 without a flush; the 256th rolls the generation over, so the
          * core invalidates its TLB once (a TLBI ALL and its barrier). */
-        static const char *const kv[] = {"mmu=true", "cpu.format=armv7", "tlbs.dtlb.entries=8",
+        static const char *const kv[] = {"mmu=true", "os.pte_writes=false", "cpu.format=armv7", "tlbs.dtlb.entries=8",
                                          "cpu.dtlb=dtlb", "os.policy=asid", NULL};
         mmusim_machine *m = mkp("empty", kv);
         static mmusim_rec r[256];
@@ -718,7 +761,7 @@ static void errors_machine_new(void **state)
     (void)state;
     mmusim_diag d;
     {
-        static const char *const kv[] = {"mmu=true", "cpu.format=armv7", "cpu.page=2M", NULL};
+        static const char *const kv[] = {"mmu=true", "os.pte_writes=false", "cpu.format=armv7", "cpu.page=2M", NULL};
         mmusim_config c;
         cfg(&c, "default", kv);
         mmusim_machine *m = (mmusim_machine *)&c; /* must be reset to NULL */
@@ -729,7 +772,7 @@ static void errors_machine_new(void **state)
         assert_non_null(strstr(d.msg, "armv7"));
     }
     {
-        static const char *const kv[] = {"mmu=true", "cpu.format=armv7", "cpu.stage2=true", NULL};
+        static const char *const kv[] = {"mmu=true", "os.pte_writes=false", "cpu.format=armv7", "cpu.stage2=true", NULL};
         mmusim_config c;
         cfg(&c, "default", kv);
         mmusim_machine *m = NULL;
@@ -767,7 +810,7 @@ static size_t workload(mmusim_rec *r, size_t max)
     return n;
 }
 
-static const char *const a9kv[] = {"mmu=true", "cpu.cores=2", "timing.broadcast=5", NULL};
+static const char *const a9kv[] = {"mmu=true", "os.pte_writes=false", "cpu.cores=2", "timing.broadcast=5", NULL};
 
 static void attribution_sums(void **state)
 {
@@ -833,6 +876,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(timing_fresh_page),
         cmocka_unit_test(timing_walk_from),
+        cmocka_unit_test(pte_stores),
         cmocka_unit_test(timing_cache_and_writeback),
         cmocka_unit_test(timing_cpi_rounding),
         cmocka_unit_test(armv5_vivt_switch_flushes),
