@@ -198,8 +198,10 @@ MMUSIM_API int mmusim_machine_check_cpd(const mmusim_machine *m, unsigned core, 
 MMUSIM_API const char *mmusim_machine_policy(const mmusim_machine *m);
 /* Regions folded from 64-bit trace addresses (0 without folding). */
 MMUSIM_API uint64_t mmusim_machine_regions_folded(const mmusim_machine *m);
-/* Event records counted as skipped (no meaning for the machine). */
+/* Event records counted as skipped (no meaning for the machine), and
+ * address-space events (MAP, UNMAP, PROTECT, FORK, EXEC, EXIT) applied. */
 MMUSIM_API uint64_t mmusim_machine_events_skipped(const mmusim_machine *m);
+MMUSIM_API uint64_t mmusim_machine_events_applied(const mmusim_machine *m);
 
 /* Adds the machine's figures to a registry: "cpu.*", "tlbs.<name>.*",
  * "walks.*", "cycles.*", "ctx.<id>.*", "core.<n>.*" (docs/stats.md), and

@@ -33,6 +33,8 @@ enum mmusim_action_kind {
     MMUSIM_ACT_WRITE_CPD,  /* write first-level descriptor `value` at index `reg` of the
                             * machine's caching page directory (policies with uses_cpd); the
                             * machine cleans the line so the walker sees it (seed 003) */
+    MMUSIM_ACT_CACHE_RANGE,/* clean and/or invalidate (`op`) the lines of [value, value + len)
+                            * by virtual address in this core's private VIVT caches */
 };
 
 enum mmusim_act_target { MMUSIM_ACT_ICACHE = 1, MMUSIM_ACT_DCACHE = 2 };
@@ -44,8 +46,9 @@ typedef struct mmusim_action {
     uint8_t target;    /* CACHE_ALL: enum mmusim_act_target */
     uint8_t broadcast; /* TLBI: 1 for the inner-shareable form */
     uint32_t reg;      /* SET_REG */
-    uint64_t value;    /* SET_ASID, SET_REG */
-    mmusim_tlbi tlbi;  /* TLBI */
+    uint64_t value;    /* SET_ASID, SET_REG, CACHE_RANGE (the start) */
+    uint64_t len;      /* CACHE_RANGE */
+    mmusim_tlbi tlbi;  /* TLBI (its vmid is the core's current one unless `reg` is 1) */
 } mmusim_action;
 
 #define MMUSIM_MAX_ACTIONS 32
@@ -102,6 +105,15 @@ typedef struct mmusim_policy_ops {
     int (*switch_in)(void *state, unsigned core, uint32_t prev, uint32_t next,
                      mmusim_actions *out, mmusim_diag *d);
     void (*exit)(void *state, uint32_t ctx);
+    /* Optional. Pages [mva, mva + len) of context ctx are being unmapped
+     * (or their permissions changed): the TLB (and, for a virtually
+     * tagged cache, cache) maintenance that keeps no stale translation or
+     * line of them anywhere. `core` is where ctx runs, or -1 if it runs
+     * nowhere. Without the hook the machine invalidates each page by VA for
+     * every ASID on every core, and cleans the VIVT caches of the core it
+     * runs on. */
+    int (*unmap)(void *state, int core, uint32_t ctx, uint64_t mva, uint64_t len,
+                 mmusim_actions *out, mmusim_diag *d);
     /* Optional. A fault of a walk: return 1 if the actions fix it (the
      * access retries), 0 to leave it to the fault handler (the first-touch
      * mapper), or a negative error. */

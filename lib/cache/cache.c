@@ -785,7 +785,17 @@ int mmusim_hier_cmo_range(mmusim_hier *h, unsigned idx, int op, uint64_t va, uin
         return rc;
     cache *c = &h->c[idx];
     c->st.maint_ops++;
-    if (len) {
+    const uint64_t nlines = (uint64_t)c->nsets * c->ways;
+    if (len && len / c->p.line_bytes > nlines) {
+        /* A range larger than the cache: visit the lines rather than the
+         * addresses (the same lines are touched, in line order). */
+        const uint64_t base = c->is_vtag ? va : pa;
+        const uint64_t lo = base >> c->lg2_line;
+        const uint64_t hi = (base + len - 1 < base ? UINT64_MAX : base + len - 1) >> c->lg2_line;
+        for (uint64_t l = 0; l < nlines; l++)
+            if (c->tags[l] != INVALID_TAG && c->tags[l] >= lo && c->tags[l] <= hi)
+                cmo_line(h, (int)idx, (uint32_t)l, op, &r);
+    } else if (len) {
         uint64_t lb = c->p.line_bytes;
         uint64_t first = va & ~(lb - 1), last = (va + len - 1) & ~(lb - 1);
         if (last < first)

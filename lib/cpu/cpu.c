@@ -50,6 +50,7 @@
  *    formats without ASIDs flush on switch).
  */
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,9 +72,20 @@
 #define IPA_BASE 0x40000000ull     /* stage 2: data IPAs, mapped to data frames on first touch */
 #define IPA_BYTES (0x40000000ull)
 
+typedef struct vma {
+    uint64_t start, end; /* [start, end), in the context's (folded) addresses */
+    uint8_t prot;        /* MMUSIM_PROT_* */
+} vma;
+
 typedef struct actx {
     uint32_t ctx;
     mmusim_pt *pt;
+    uint64_t fcseidr; /* its FCSE PID the last time it ran (ARMv5) */
+    vma *vmas;        /* from MAP events: the permissions first-touch pages get */
+    size_t nvmas, capvmas;
+    uint64_t *frames; /* data frames (4 KiB units: base | lg2 of the run) it was given */
+    size_t nframes, capframes;
+    mmusim_frames *from; /* ... by this allocator */
 } actx;
 
 /* A virtual machine (stage 2 on): contexts ctx >> 16 == vm belong to it. */
@@ -148,7 +160,7 @@ struct mmusim_machine {
     mmusim_fold *fold;
     int fold_on;
     uint64_t nrec;
-    uint64_t events_skipped;
+    uint64_t events_skipped, events_applied;
     mmusim_fault_handler handler;
     void *handler_ud;
     const mmusim_policy_ops *pol; /* the context-switch policy (mmu only) */
@@ -663,8 +675,11 @@ void mmusim_machine_free(mmusim_machine *m)
 {
     if (!m)
         return;
-    for (size_t i = 0; i < m->nctx; i++)
+    for (size_t i = 0; i < m->nctx; i++) {
         mmusim_pt_free(m->ctxs[i].pt);
+        free(m->ctxs[i].vmas);
+        free(m->ctxs[i].frames);
+    }
     for (size_t i = 0; i < m->nvms; i++) {
         mmusim_pt_free(m->vms[i].s2);
         mmusim_frames_free(m->vms[i].ipas);
@@ -799,7 +814,8 @@ static int perform_one(mmusim_machine *m, unsigned c, const mmusim_actions *acts
         switch (a->kind) {
         case MMUSIM_ACT_TLBI: {
             mmusim_tlbi op = a->tlbi;
-            op.vmid = k->vmid;
+            if (a->reg != 1)
+                op.vmid = k->vmid;
             int r = tlbi_do(m, c, &op, a->broadcast);
             if (r < 0)
                 return mmusim_diag_set(d, r, "policy %s: TLB operation %u refused", m->pol->name,
@@ -815,6 +831,21 @@ static int perform_one(mmusim_machine *m, unsigned c, const mmusim_actions *acts
             if (rc)
                 return mmusim_diag_set(d, rc, "policy %s: cache operation %u refused",
                                        m->pol->name, a->op);
+            charge_maint(m, cnt, 1, 0, r.lines, r.dirty, 0);
+            break;
+        }
+        case MMUSIM_ACT_CACHE_RANGE: {
+            /* by VA in the private VIVT caches (a PIPT or VIPT cache needs no
+             * maintenance when a mapping goes: Linux's flush_cache_range) */
+            const int ci = a->target == MMUSIM_ACT_ICACHE ? k->ientry : k->dentry;
+            if (ci < 0 || mmusim_hier_params_of(m->h, (unsigned)ci)->indexing != MMUSIM_VIVT)
+                break;
+            mmusim_cmo_result r = {0, 0};
+            int rc = mmusim_hier_cmo_range(m->h, (unsigned)ci, a->op, a->value, a->value, a->len,
+                                           &r);
+            if (rc)
+                return mmusim_diag_set(d, rc, "policy %s: cache range operation refused",
+                                       m->pol->name);
             charge_maint(m, cnt, 1, 0, r.lines, r.dirty, 0);
             break;
         }
@@ -862,6 +893,12 @@ static int switch_to(mmusim_machine *m, unsigned c, uint32_t ctx, mmusim_diag *d
         if (rc)
             return rc;
     }
+    if (m->cfg.mmu && !m->ctxs[idx].pt) { /* after an exit or exec: a fresh space */
+        mmusim_pt_opts o = {.sctlr = sctlr_of(m->fmt), .tcr = s1_tcr(m)};
+        int rp = mmusim_pt_new(&m->ctxs[idx].pt, m->fmt, m->mem, m->tables, &o, d);
+        if (rp)
+            return rp;
+    }
     const uint32_t prev = k->ctx;
     k->ctx = ctx;
     k->actx = idx;
@@ -890,6 +927,7 @@ static int switch_to(mmusim_machine *m, unsigned c, uint32_t ctx, mmusim_diag *d
     if (rc)
         return rc;
     load_regs(m, k, &m->ctxs[idx]);
+    m->ctxs[idx].fcseidr = k->fcseidr;
     cnt->switch_cycles += cnt->cycles[MMUSIM_CYC_SWITCH] + cnt->cycles[MMUSIM_CYC_MAINT] +
                           cnt->cycles[MMUSIM_CYC_BARRIER] - before;
     return 0;
@@ -914,6 +952,37 @@ static int core_for(mmusim_machine *m, uint32_t ctx, unsigned *out, mmusim_diag 
 
 /* ------------------------------------------------------------------ */
 /* the first-touch mapper */
+
+/*
+ * The permissions of a first-touch page: from the MAP event (VMA) that
+ * covers it, else read, write and execute. The kernel may always read and
+ * write; user access follows the VMA (write implies read: ARM has no
+ * write-only). Short formats: XN = 0 gives execute at both levels, and
+ * ARMv5 has no execute control at all (execute follows read); long formats
+ * never make user-writable pages executable at EL1 (PXN).
+ */
+static unsigned perm_of(const mmusim_machine *m, const actx *a, uint64_t mva)
+{
+    unsigned prot = MMUSIM_PROT_R | MMUSIM_PROT_W | MMUSIM_PROT_X;
+    uint64_t va = mva;
+    if (m->fmt == MMUSIM_XLAT_ARMV5 && a->fcseidr && (mva >> 25) == (a->fcseidr >> 25))
+        va = mva & 0x1ffffffu; /* back to the program's VA */
+    for (size_t i = 0; i < a->nvmas; i++)
+        if (va >= a->vmas[i].start && va < a->vmas[i].end) {
+            prot = a->vmas[i].prot;
+            break;
+        }
+    unsigned perm = MMUSIM_PERM_PR | MMUSIM_PERM_PW;
+    if (prot & (MMUSIM_PROT_R | MMUSIM_PROT_W | MMUSIM_PROT_X))
+        perm |= MMUSIM_PERM_UR;
+    if (prot & MMUSIM_PROT_W)
+        perm |= MMUSIM_PERM_UW;
+    if (m->fmt == MMUSIM_XLAT_ARMV5)
+        perm |= MMUSIM_PERM_PX | ((perm & MMUSIM_PERM_UR) ? MMUSIM_PERM_UX : 0);
+    else if (prot & MMUSIM_PROT_X)
+        perm |= MMUSIM_PERM_UX | (is_short(m->fmt) ? MMUSIM_PERM_PX : 0);
+    return perm;
+}
 
 int mmusim_machine_map_first_touch(mmusim_machine *m, uint32_t ctx, unsigned stage, uint64_t va,
                                    mmusim_diag *d)
@@ -945,14 +1014,27 @@ int mmusim_machine_map_first_touch(mmusim_machine *m, uint32_t ctx, unsigned sta
     /* The allocator's unit is 4 KiB: an ARMv5 tiny (1K) page gets a frame of its own. */
     if ((rc = mmusim_frames_alloc(m->stage2 ? m->vms[vi].ipas : m->data, fbytes, align, &pa, d)))
         return rc;
-    mmusim_pt_attrs a = {.perm = MMUSIM_PERM_PR | MMUSIM_PERM_PW | MMUSIM_PERM_UR | MMUSIM_PERM_UW |
-                                 MMUSIM_PERM_UX,
+    actx *ax = &m->ctxs[idx];
+    mmusim_pt_attrs a = {.perm = perm_of(m, ax, base),
                          .ng = m->asid_bits && m->fmt != MMUSIM_XLAT_ARMV5,
                          .mem = is_short(m->fmt) ? 0x3 /* C, B: write-back */ : 0,
                          .page_lg2 = (uint8_t)pg};
-    if (is_short(m->fmt)) /* execute follows read (ARMv5), or XN = 0: both levels execute */
-        a.perm |= MMUSIM_PERM_PX;
-    return mmusim_pt_map(m->ctxs[idx].pt, base, pa, bytes, &a, d);
+    if ((rc = mmusim_pt_map(ax->pt, base, pa, bytes, &a, d))) {
+        (void)mmusim_frames_release(m->stage2 ? m->vms[vi].ipas : m->data, pa, fbytes, NULL);
+        return rc;
+    }
+    /* remember the frame, given back when the address space ends */
+    if (ax->nframes == ax->capframes) {
+        size_t cap = ax->capframes ? 2 * ax->capframes : 64;
+        uint64_t *n = realloc(ax->frames, cap * sizeof *n);
+        if (!n)
+            return mmusim_diag_set(d, -MMUSIM_E_NOMEM, "out of memory (frames)");
+        ax->frames = n;
+        ax->capframes = cap;
+    }
+    ax->frames[ax->nframes++] = pa | mmusim__lg2(fbytes);
+    ax->from = m->stage2 ? m->vms[vi].ipas : m->data;
+    return 0;
 }
 
 /*
@@ -1417,6 +1499,264 @@ static void cmo_all_levels(mmusim_machine *m, int op, uint64_t va, uint64_t pa, 
         }
 }
 
+/* ------------------------------------------------------------------ */
+/* address-space events: MAP, UNMAP, PROTECT, FORK, EXEC, EXIT */
+
+/* Prefixes the diagnostic already in *d (copied first: the message is
+ * formatted into the same buffer). Returns rc. */
+static int rewrap(mmusim_diag *d, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int rewrap(mmusim_diag *d, int rc, const char *fmt, ...)
+{
+    if (!d)
+        return rc;
+    char inner[sizeof d->msg], head[256];
+    snprintf(inner, sizeof inner, "%s", d->msg);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(head, sizeof head, fmt, ap);
+    va_end(ap);
+    return mmusim_diag_set(d, rc, "%s: %s", head, inner);
+}
+
+static int vma_add(actx *a, uint64_t start, uint64_t end, unsigned prot)
+{
+    if (a->nvmas == a->capvmas) {
+        size_t cap = a->capvmas ? 2 * a->capvmas : 8;
+        vma *n = realloc(a->vmas, cap * sizeof *n);
+        if (!n)
+            return -MMUSIM_E_NOMEM;
+        a->vmas = n;
+        a->capvmas = cap;
+    }
+    /* the newest first: it takes precedence where ranges overlap */
+    memmove(a->vmas + 1, a->vmas, a->nvmas * sizeof *a->vmas);
+    a->vmas[0] = (vma){start, end, (uint8_t)prot};
+    a->nvmas++;
+    return 0;
+}
+
+/* Cuts [start, end) out of every VMA (a VMA split in two keeps both). */
+static int vma_cut(actx *a, uint64_t start, uint64_t end)
+{
+    for (size_t i = 0; i < a->nvmas; i++) {
+        vma *v = &a->vmas[i];
+        if (v->end <= start || v->start >= end)
+            continue;
+        if (v->start < start && v->end > end) { /* a hole in the middle */
+            const vma hi = {end, v->end, v->prot};
+            v->end = start;
+            if (a->nvmas == a->capvmas) {
+                size_t cap = 2 * a->capvmas;
+                vma *n = realloc(a->vmas, cap * sizeof *n);
+                if (!n)
+                    return -MMUSIM_E_NOMEM;
+                a->vmas = n;
+                a->capvmas = cap;
+            }
+            memmove(a->vmas + i + 2, a->vmas + i + 1, (a->nvmas - i - 1) * sizeof *a->vmas);
+            a->vmas[i + 1] = hi;
+            a->nvmas++;
+            i++;
+        } else if (v->start < start) {
+            v->end = start;
+        } else if (v->end > end) {
+            v->start = end;
+        } else { /* all of it */
+            memmove(v, v + 1, (a->nvmas - i - 1) * sizeof *a->vmas);
+            a->nvmas--;
+            i--;
+        }
+    }
+    return 0;
+}
+
+/* The core ctx runs on, or -1. */
+static int running_on(const mmusim_machine *m, uint32_t ctx)
+{
+    for (unsigned c = 0; c < m->ncores; c++)
+        if (m->cores[c].ctx == ctx && m->cur[c])
+            return (int)c;
+    return -1;
+}
+
+/*
+ * The maintenance the policy asks for when [mva, mva + len) of ctx goes
+ * (or changes permissions), performed on the core ctx runs on (else the
+ * core of the last switch) and charged to ctx there.
+ */
+static int unmap_maintenance(mmusim_machine *m, uint32_t ctx, uint64_t mva, uint64_t len,
+                             mmusim_diag *d)
+{
+    if (!m->pol || !len)
+        return 0;
+    const int run = running_on(m, ctx);
+    const unsigned c = run >= 0 ? (unsigned)run : m->cur_core;
+    mmusim_actions acts;
+    acts.n = 0;
+    int rc;
+    if (m->pol->unmap) {
+        rc = m->pol->unmap(m->pst, run, ctx, mva, len, &acts, d);
+    } else {
+        /* without the hook: every ASID, every core, page by page */
+        rc = 0;
+        for (uint64_t a = mva & ~0xfffull; a < mva + len && !rc; a += 4096) {
+            mmusim_action x;
+            memset(&x, 0, sizeof x);
+            x.kind = MMUSIM_ACT_TLBI;
+            x.broadcast = m->ncores > 1;
+            x.tlbi.op = MMUSIM_TLBI_VAA;
+            x.tlbi.addr = a;
+            rc = mmusim_actions_add(&acts, &x);
+        }
+    }
+    if (rc)
+        return rc < 0 ? rc : -MMUSIM_E_RANGE;
+    if (!acts.n)
+        return 0;
+    mmusim_cpu_counters *saved = m->cur[c], *cnt = slot_get(m, c, ctx);
+    if (!cnt)
+        return mmusim_diag_set(d, -MMUSIM_E_NOMEM, "out of memory (counters)");
+    saved = m->cur[c]; /* slot_get may have moved the slots */
+    m->cur[c] = cnt;
+    rc = perform(m, c, &acts, d);
+    m->cur[c] = saved;
+    return rc;
+}
+
+/* The MVA of a trace address of ctx (folded; FCSE for ARMv5). */
+static int event_mva(mmusim_machine *m, const actx *a, uint64_t va, uint64_t *mva, mmusim_diag *d)
+{
+    if (m->fold_on) {
+        int rc = mmusim_fold_addr(m->fold, a->ctx, va, &va, d);
+        if (rc)
+            return rc;
+    }
+    if (m->fmt == MMUSIM_XLAT_ARMV5 && (va >> 25) == 0)
+        va |= a->fcseidr & 0xfe000000u;
+    *mva = va;
+    return 0;
+}
+
+/* Ends ctx's address space: maintenance as for unmapping all of it, its
+ * tables and frames given back. The context id may be used again: it then
+ * starts afresh. */
+static int end_space(mmusim_machine *m, uint32_t ctx, int exiting, mmusim_diag *d)
+{
+    size_t i;
+    if (!find_ctx(m, ctx, &i) || !m->ctxs[i].pt)
+        return 0;
+    actx *a = &m->ctxs[i];
+    const uint64_t top = is_32bit(m->fmt) ? 1ull << 32 : 1ull << m->cfg.cpu.va_bits;
+    int rc = unmap_maintenance(m, ctx, 0, top, d);
+    if (rc)
+        return rc;
+    if (exiting && m->pol && m->pol->exit)
+        m->pol->exit(m->pst, ctx);
+    for (size_t k = 0; k < a->nframes; k++)
+        (void)mmusim_frames_release(a->from, a->frames[k] & ~0xfffull,
+                                    1ull << (a->frames[k] & 0x3f), NULL);
+    a->nframes = 0;
+    a->nvmas = 0;
+    mmusim_pt_free(a->pt);
+    a->pt = NULL;
+    for (unsigned c = 0; c < m->ncores; c++)
+        if (m->cores[c].ctx == ctx) {
+            m->cores[c].ctx = NO_CTX; /* the next record of ctx switches in a fresh space */
+            m->cur[c] = NULL;
+        }
+    return 0;
+}
+
+static int space_event(mmusim_machine *m, const mmusim_rec *r, mmusim_diag *d)
+{
+    size_t i;
+    int rc = 0;
+    if (!m->cfg.mmu) {
+        m->events_skipped++;
+        return 0;
+    }
+    if (r->kind == MMUSIM_REC_EXIT || r->kind == MMUSIM_REC_EXEC) {
+        rc = end_space(m, r->ctx, r->kind == MMUSIM_REC_EXIT, d);
+        if (!rc)
+            m->events_applied++;
+        return rc ? rewrap(d, rc, "record %" PRIu64 ": %s of context %" PRIu32, m->nrec,
+                           r->kind == MMUSIM_REC_EXIT ? "exit" : "exec", r->ctx)
+                  : 0;
+    }
+    if (!find_ctx(m, r->ctx, &i)) {
+        if ((rc = new_ctx(m, r->ctx, &i, d)))
+            return rc;
+    }
+    actx *a = &m->ctxs[i];
+    if (!a->pt && r->kind != MMUSIM_REC_FORK) {
+        mmusim_pt_opts o = {.sctlr = sctlr_of(m->fmt), .tcr = s1_tcr(m)};
+        if ((rc = mmusim_pt_new(&a->pt, m->fmt, m->mem, m->tables, &o, d)))
+            return rc;
+    }
+    uint64_t start = r->va, end = r->va + r->arg;
+    if (end < start)
+        return mmusim_diag_set(d, -MMUSIM_E_FORMAT,
+                               "record %" PRIu64 ": range 0x%" PRIx64 " + 0x%" PRIx64 " wraps",
+                               m->nrec, r->va, r->arg);
+    uint64_t mva = 0;
+    switch (r->kind) {
+    case MMUSIM_REC_MAP:
+        /* the VMA's permissions apply to the pages first touched in it */
+        if (m->fold_on && (rc = mmusim_fold_addr(m->fold, r->ctx, start, &start, d)))
+            return rc;
+        rc = vma_add(a, start, start + r->arg, r->flags & 7);
+        break;
+    case MMUSIM_REC_UNMAP:
+    case MMUSIM_REC_PROTECT: {
+        if ((rc = event_mva(m, a, start, &mva, d)))
+            return rc;
+        const uint64_t fstart = m->fold_on ? mva : start; /* VMAs are in folded VAs */
+        if ((rc = unmap_maintenance(m, r->ctx, mva, r->arg, d)))
+            return rc;
+        if (r->kind == MMUSIM_REC_UNMAP) {
+            /* the pages' frames return to the allocator when the space ends */
+            rc = mmusim_pt_unmap(a->pt, mva & ~0xfffull, ((mva + r->arg + 0xfff) & ~0xfffull) -
+                                                             (mva & ~0xfffull),
+                                 d);
+            if (!rc)
+                rc = vma_cut(a, fstart, fstart + r->arg);
+        } else {
+            if ((rc = vma_cut(a, fstart, fstart + r->arg)) ||
+                (rc = vma_add(a, fstart, fstart + r->arg, r->flags & 7)))
+                break;
+            /* the pages mapped now take the new permissions */
+            for (uint64_t p = mva & ~0xfffull; p < mva + r->arg && !rc; p += 4096) {
+                mmusim_pt_mapping mp;
+                if (mmusim_pt_query(a->pt, p, &mp, NULL) != 1 || mp.va != p)
+                    continue;
+                mp.attrs.perm = (uint8_t)perm_of(m, a, p);
+                rc = mmusim_pt_protect(a->pt, p, mp.bytes, &mp.attrs, d);
+            }
+        }
+        break;
+    }
+    case MMUSIM_REC_FORK: {
+        /* The child (arg) gets the parent's VMAs; its pages fault in afresh
+         * (copy-on-write sharing of frames is not modelled). */
+        size_t ci;
+        if (!find_ctx(m, (uint32_t)r->arg, &ci) && (rc = new_ctx(m, (uint32_t)r->arg, &ci, d)))
+            return rc;
+        a = &m->ctxs[i]; /* new_ctx may have moved the contexts */
+        for (size_t k = a->nvmas; k-- > 0 && !rc;)
+            rc = vma_add(&m->ctxs[ci], a->vmas[k].start, a->vmas[k].end, a->vmas[k].prot);
+        break;
+    }
+    default:
+        m->events_skipped++;
+        return 0;
+    }
+    if (rc)
+        return rewrap(d, rc, "record %" PRIu64 ": %s of context %" PRIu32, m->nrec,
+                      mmusim_rec_kind_name(r->kind), r->ctx);
+    m->events_applied++;
+    return 0;
+}
+
 static int do_event(mmusim_machine *m, const mmusim_rec *r, mmusim_diag *d)
 {
     int rc;
@@ -1482,11 +1822,13 @@ static int do_event(mmusim_machine *m, const mmusim_rec *r, mmusim_diag *d)
         barrier(m, m->cur[c]);
         return 0;
     }
+    case MMUSIM_REC_MAP:
+    case MMUSIM_REC_UNMAP:
+    case MMUSIM_REC_PROTECT:
+    case MMUSIM_REC_FORK:
+    case MMUSIM_REC_EXEC:
     case MMUSIM_REC_EXIT:
-        if (m->pol && m->pol->exit)
-            m->pol->exit(m->pst, r->ctx);
-        m->events_skipped++; /* the address space itself stays (the OS model frees it) */
-        return 0;
+        return space_event(m, r, d);
     default:
         m->events_skipped++;
         return 0;
@@ -1529,8 +1871,7 @@ int mmusim_machine_run(mmusim_machine *m, const mmusim_rec *recs, size_t n, mmus
         if (mmu) {
             if (fold_on) {
                 if ((rc = mmusim_fold_addr_fast(m->fold, r->ctx, va, &va, d))) {
-                    rc = mmusim_diag_set(d, rc, "record %" PRIu64 ": %s", base + i,
-                                         d ? d->msg : "");
+                    rc = rewrap(d, rc, "record %" PRIu64, base + i);
                     break;
                 }
             } else if (fmt != MMUSIM_XLAT_AARCH64 && (va >> 32)) {
@@ -1619,6 +1960,7 @@ const mmusim_config *mmusim_machine_config(const mmusim_machine *m) { return &m-
 const mmusim_hier *mmusim_machine_hier(const mmusim_machine *m) { return m->h; }
 unsigned mmusim_machine_ncores(const mmusim_machine *m) { return m->ncores; }
 uint64_t mmusim_machine_events_skipped(const mmusim_machine *m) { return m->events_skipped; }
+uint64_t mmusim_machine_events_applied(const mmusim_machine *m) { return m->events_applied; }
 
 const mmusim_tlb *mmusim_machine_tlb(const mmusim_machine *m, unsigned core, unsigned idx)
 {

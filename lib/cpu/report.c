@@ -100,6 +100,7 @@ int mmusim_stats_add_machine(mmusim_stats *s, const mmusim_machine *m)
     PUT(s, rc, "cpu.contexts", mmusim_machine_ncontexts(m));
     PUT(s, rc, "cpu.regions_folded", mmusim_machine_regions_folded(m));
     PUT(s, rc, "cpu.events_skipped", mmusim_machine_events_skipped(m));
+    PUT(s, rc, "cpu.events_applied", mmusim_machine_events_applied(m));
     if (rc)
         return rc;
     if ((rc = add_group(s, m, "", &t)))

@@ -325,11 +325,53 @@ static void fass_exit(void *state, uint32_t ctx)
     if (a->pid && s->pid_use[a->pid])
         s->pid_use[a->pid]--;
     a->pid = 0;
-    /* its domain stays until it is needed (its CPD entries with it) */
+    /* Its domain is free again (the unmapping of the whole space removed its
+     * CPD entries); what the domain is dirty for stays dirty, so the next
+     * owner's collisions still flush what the dead space left behind. */
+    if (a->dom != NO_DOM && s->owner[a->dom] == ctx)
+        s->owner[a->dom] = NONE;
+    a->dom = NO_DOM;
+}
+
+/* Unmapping in FASS: the CPD entries of the range that are this space's go
+ * (its page directory may have dropped the second-level table), and what
+ * its domain is dirty for is cleaned from the range, lazily: a clean
+ * domain has nothing cached. */
+static int fass_unmap(void *state, int core, uint32_t ctx, uint64_t mva, uint64_t len,
+                      mmusim_actions *out, mmusim_diag *d)
+{
+    fass *s = state;
+    (void)core;
+    actx *a = find(s, ctx, 0);
+    if (!a || a->dom == NO_DOM)
+        return 0;
+    int rc = 0;
+    for (uint64_t mb = mva >> 20; mb <= (mva + len - 1) >> 20 && mb < 4096; mb++)
+        if (s->cpd_dom[mb] == a->dom) {
+            rc |= act(out, MMUSIM_ACT_WRITE_CPD, 0, 0, (uint32_t)mb, 0);
+            s->cpd_dom[mb] = NO_DOM;
+            s->entries[a->dom]--;
+        }
+    const unsigned dirty = s->dirty[a->dom];
+    if (dirty & DIRTY_D && s->env.vivt_dcache) {
+        mmusim_action x;
+        memset(&x, 0, sizeof x);
+        x.kind = MMUSIM_ACT_CACHE_RANGE;
+        x.target = MMUSIM_ACT_DCACHE;
+        x.op = MMUSIM_CMO_CLEAN_INVAL;
+        x.value = mva;
+        x.len = len;
+        rc |= mmusim_actions_add(out, &x);
+    }
+    if (dirty & DIRTY_TLB)
+        rc |= act(out, MMUSIM_ACT_TLBI, 0, 0, 0, 0); /* the StrongARM's TLB flush is all-or-nothing */
+    rc |= act(out, MMUSIM_ACT_BARRIER, 0, 0, 0, 0);
+    return rc ? mmusim_diag_set(d, -MMUSIM_E_RANGE, "fass: too many actions") : 0;
 }
 
 const mmusim_policy_ops mmusim__policy_fass = {
-    "fass",
-    "ARMv4/v5 Fast Address-Space Switching: one caching page directory tagged by domains, lazy "
-    "flushes, FCSE PID relocation",
-    fass_init, fass_fini, fass_switch, fass_exit, fass_fault, 1};
+    .name = "fass",
+    .summary = "ARMv4/v5 Fast Address-Space Switching: one caching page directory tagged by "
+               "domains, lazy flushes, FCSE PID relocation",
+    .init = fass_init, .fini = fass_fini, .switch_in = fass_switch, .exit = fass_exit,
+    .unmap = fass_unmap, .fault = fass_fault, .uses_cpd = 1};

@@ -157,6 +157,99 @@ static void asid_exit(void *state, uint32_t ctx)
     mmusim_asid_alloc_exit(s->alloc, ctx);
 }
 
+/* ---- unmapping ------------------------------------------------------------ */
+
+/* One TLBI by address per page of [va, va + len) (4 KiB steps). */
+static int tlbi_pages(mmusim_actions *out, unsigned op, uint64_t va, uint64_t len, uint16_t asid,
+                      int vmid, int broadcast)
+{
+    int rc = 0;
+    for (uint64_t a = va & ~0xfffull; a < va + len && !rc; a += 4096) {
+        mmusim_action x;
+        memset(&x, 0, sizeof x);
+        x.kind = MMUSIM_ACT_TLBI;
+        x.broadcast = (uint8_t)broadcast;
+        x.tlbi.op = (uint8_t)op;
+        x.tlbi.asid = asid;
+        x.tlbi.addr = a;
+        if (vmid >= 0) {
+            x.reg = 1;
+            x.tlbi.vmid = (uint16_t)vmid;
+        }
+        rc = mmusim_actions_add(out, &x);
+    }
+    return rc;
+}
+
+static int cache_range(mmusim_actions *out, unsigned target, unsigned op, uint64_t va,
+                       uint64_t len)
+{
+    mmusim_action x;
+    memset(&x, 0, sizeof x);
+    x.kind = MMUSIM_ACT_CACHE_RANGE;
+    x.target = (uint8_t)target;
+    x.op = (uint8_t)op;
+    x.value = va;
+    x.len = len;
+    return mmusim_actions_add(out, &x);
+}
+
+/* Pages at a time: an unmap of more than this many pages flushes instead
+ * (Linux's flush_tlb_range falls back to flushing the whole mm past a
+ * threshold as well). */
+#define PAGES_MAX 16
+
+/* full-flush: only the core the context runs on can hold its entries and
+ * lines (every other core flushed when it switched away). */
+static int ff_unmap(void *state, int core, uint32_t ctx, uint64_t mva, uint64_t len,
+                    mmusim_actions *out, mmusim_diag *d)
+{
+    const ff_state *s = state;
+    (void)ctx;
+    (void)d;
+    if (core < 0)
+        return 0;
+    int rc = 0;
+    if (s->env.vivt_dcache)
+        rc |= cache_range(out, MMUSIM_ACT_DCACHE, MMUSIM_CMO_CLEAN_INVAL, mva, len);
+    if (s->env.vivt_icache)
+        rc |= cache_range(out, MMUSIM_ACT_ICACHE, MMUSIM_CMO_INVAL, mva, len);
+    if (len / 4096 > PAGES_MAX)
+        rc |= add_tlbi_all(out);
+    else
+        rc |= tlbi_pages(out, MMUSIM_TLBI_VAA, mva, len, 0, -1, 0);
+    rc |= add_simple(out, MMUSIM_ACT_BARRIER, 0);
+    return rc ? -MMUSIM_E_RANGE : 0;
+}
+
+/* asid: entries of ctx's ASID may be on any core (broadcast when there are
+ * several); Linux's flush_tlb_range by the mm's ASID. */
+static int asid_unmap(void *state, int core, uint32_t ctx, uint64_t mva, uint64_t len,
+                      mmusim_actions *out, mmusim_diag *d)
+{
+    const asid_state *s = state;
+    (void)core;
+    (void)d;
+    const uint64_t id = mmusim_asid_alloc_of(s->alloc, ctx);
+    if (!id)
+        return 0; /* never ran: nothing of it is cached */
+    const uint16_t asid = (uint16_t)(id & ((1u << s->env.asid_bits) - 1));
+    int rc;
+    if (len / 4096 > PAGES_MAX) {
+        mmusim_action x;
+        memset(&x, 0, sizeof x);
+        x.kind = MMUSIM_ACT_TLBI;
+        x.broadcast = s->env.cores > 1;
+        x.tlbi.op = MMUSIM_TLBI_ASID;
+        x.tlbi.asid = asid;
+        rc = mmusim_actions_add(out, &x);
+    } else {
+        rc = tlbi_pages(out, MMUSIM_TLBI_VA, mva, len, asid, -1, s->env.cores > 1);
+    }
+    rc |= add_simple(out, MMUSIM_ACT_BARRIER, 0);
+    return rc ? -MMUSIM_E_RANGE : 0;
+}
+
 /* ---- vmid -------------------------------------------------------------- */
 
 /*
@@ -276,17 +369,44 @@ static void vmid_exit(void *state, uint32_t ctx)
             mmusim_asid_alloc_exit(s->vms[i].asids, ctx);
 }
 
+static int vmid_unmap(void *state, int core, uint32_t ctx, uint64_t mva, uint64_t len,
+                      mmusim_actions *out, mmusim_diag *d)
+{
+    vmid_state *s = state;
+    (void)core;
+    (void)d;
+    const uint64_t vid = mmusim_asid_alloc_of(s->vmids, ctx >> 16);
+    mmusim_asid_alloc *al = NULL;
+    for (size_t i = 0; i < s->n; i++)
+        if (s->vms[i].vm == ctx >> 16)
+            al = s->vms[i].asids;
+    const uint64_t id = al ? mmusim_asid_alloc_of(al, ctx) : 0;
+    if (!vid || !id)
+        return 0;
+    const int vmid = (int)(vid & ((1u << s->env.vmid_bits) - 1));
+    const uint16_t asid = (uint16_t)(id & ((1u << s->env.asid_bits) - 1));
+    int rc = tlbi_pages(out, MMUSIM_TLBI_VA, mva, len > PAGES_MAX * 4096ull ? PAGES_MAX * 4096ull : len,
+                        asid, vmid, s->env.cores > 1);
+    rc |= add_simple(out, MMUSIM_ACT_BARRIER, 0);
+    return rc ? -MMUSIM_E_RANGE : 0;
+}
+
 static const mmusim_policy_ops vmid = {
-    "vmid", "stage 2 with VMID-tagged TLBs: Linux's VMID allocator, and ASIDs within each VM",
-    vmid_init, vmid_fini, vmid_switch, vmid_exit, NULL, 0};
+    .name = "vmid",
+    .summary = "stage 2 with VMID-tagged TLBs: Linux's VMID allocator, and ASIDs within each VM",
+    .init = vmid_init, .fini = vmid_fini, .switch_in = vmid_switch, .exit = vmid_exit,
+    .unmap = vmid_unmap};
 
 static const mmusim_policy_ops full_flush = {
-    "full-flush", "ARMv4/v5 Linux: clean+invalidate VIVT caches and invalidate the TLBs on "
-                  "every switch",
-    ff_init, ff_fini, ff_switch, NULL, NULL, 0};
+    .name = "full-flush",
+    .summary = "ARMv4/v5 Linux: clean+invalidate VIVT caches and invalidate the TLBs on every "
+               "switch",
+    .init = ff_init, .fini = ff_fini, .switch_in = ff_switch, .unmap = ff_unmap};
 static const mmusim_policy_ops asid = {
-    "asid", "ARMv6+: ASID-tagged TLBs, Linux's generation allocator, flush only on rollover",
-    asid_init, asid_fini, asid_switch, asid_exit, NULL, 0};
+    .name = "asid",
+    .summary = "ARMv6+: ASID-tagged TLBs, Linux's generation allocator, flush only on rollover",
+    .init = asid_init, .fini = asid_fini, .switch_in = asid_switch, .exit = asid_exit,
+    .unmap = asid_unmap};
 
 static const mmusim_policy_ops *const policies[] = {&full_flush, &asid, &mmusim__policy_fass,
                                                     &vmid};

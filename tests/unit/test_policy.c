@@ -345,6 +345,98 @@ static void vmid_vms(void **state)
     mmusim_machine_free(m);
 }
 
+static mmusim_rec evr(unsigned kind, uint32_t ctx, uint64_t va, uint64_t arg, uint8_t flags)
+{
+    mmusim_rec r;
+    memset(&r, 0, sizeof r);
+    r.kind = (uint8_t)kind;
+    r.ctx = ctx;
+    r.va = va;
+    r.arg = arg;
+    r.flags = flags;
+    return r;
+}
+
+static mmusim_rec wr(uint32_t ctx, uint64_t va)
+{
+    mmusim_rec r = rd(ctx, va);
+    r.kind = MMUSIM_REC_WRITE;
+    return r;
+}
+
+/*
+ * Address-space events (armv7, asid): an UNMAP invalidates the page by VA
+ * and ASID and a later touch maps it afresh; MAP's permissions bind the
+ * pages first touched in it; PROTECT changes mapped pages (a write to a
+ * read-only page is a permission fault the first-touch mapper leaves
+ * unresolved); FORK hands the VMAs to the child; EXIT ends the space (a
+ * TLBI by ASID, as Linux's exit_mmap) and the context id then starts
+ * afresh.
+ */
+static void space_events(void **state)
+{
+    (void)state;
+    static const char *const kv[] = {"mmu=true", "cpu.format=armv7", "tlbs.dtlb.entries=8",
+                                     "cpu.dtlb=dtlb", "os.pte_writes=false", NULL};
+    mmusim_machine *m = machine(kv);
+    const mmusim_rec r1[] = {rd(1, 0x10000), evr(MMUSIM_REC_UNMAP, 1, 0x10000, 4096, 0),
+                             rd(1, 0x10000)};
+    assert_int_equal(mmusim_machine_run(m, r1, 3, NULL), 0);
+    mmusim_cpu_counters t;
+    mmusim_machine_total(m, &t);
+    assert_int_equal(t.pages_mapped, 2); /* mapped, unmapped, mapped again */
+    assert_int_equal(t.tlbi_ops, 1);     /* TLBI VA (ASID) */
+    assert_int_equal(t.tlbi_entries, 1);
+    assert_int_equal(mmusim_machine_events_applied(m), 1);
+
+    /* MAP read-only, then a write there: dropped, unresolved */
+    const mmusim_rec r2[] = {evr(MMUSIM_REC_MAP, 1, 0x400000, 8192, MMUSIM_PROT_R),
+                             rd(1, 0x400000), wr(1, 0x401000)};
+    assert_int_equal(mmusim_machine_run(m, r2, 3, NULL), 0);
+    mmusim_machine_total(m, &t);
+    assert_int_equal(t.faults_unresolved, 1);
+    assert_int_equal(t.faults[MMUSIM_FAULT_PERMISSION], 1);
+    /* PROTECT the first page read-write: the write now succeeds */
+    const mmusim_rec r3[] = {evr(MMUSIM_REC_PROTECT, 1, 0x400000, 4096,
+                                 MMUSIM_PROT_R | MMUSIM_PROT_W),
+                             wr(1, 0x400000)};
+    assert_int_equal(mmusim_machine_run(m, r3, 2, NULL), 0);
+    mmusim_machine_total(m, &t);
+    assert_int_equal(t.faults_unresolved, 1);
+    assert_int_equal(t.accesses[MMUSIM_A_WRITE], 1);
+    /* FORK: the child (2) inherits the read-only VMA of 0x401000 */
+    const mmusim_rec r4[] = {evr(MMUSIM_REC_FORK, 1, 0, 2, 0), wr(2, 0x401000)};
+    assert_int_equal(mmusim_machine_run(m, r4, 2, NULL), 0);
+    mmusim_machine_total(m, &t);
+    assert_int_equal(t.faults_unresolved, 2);
+    /* EXIT of 1: a TLBI by ASID; then ctx 1 starts afresh: its first read
+     * faults and maps again */
+    const uint64_t before_tlbi = t.tlbi_ops, before_mapped = t.pages_mapped;
+    const mmusim_rec r5[] = {evr(MMUSIM_REC_EXIT, 1, 0, 0, 0), rd(1, 0x10000)};
+    assert_int_equal(mmusim_machine_run(m, r5, 2, NULL), 0);
+    mmusim_machine_total(m, &t);
+    assert_int_equal(t.tlbi_ops, before_tlbi + 1);
+    assert_int_equal(t.pages_mapped, before_mapped + 1);
+    const mmusim_tlb_stats *st = mmusim_tlb_stats_of(mmusim_machine_tlb(m, 0, 0));
+    assert_int_equal(st->maint_ops[MMUSIM_TLBI_ASID], 1);
+    mmusim_machine_free(m);
+
+    /* full-flush on a VIVT L1D: unmapping a page of the running context
+     * cleans its lines (the dirty one written back) */
+    static const char *const v5[] = {"mmu=true", "cpu.format=armv5", "caches.l1d.size=4K",
+                                     "caches.l1d.index=vivt", "cpu.dcache=l1d",
+                                     "tlbs.dtlb.entries=8", "tlbs.dtlb.asid_bits=0",
+                                     "cpu.dtlb=dtlb", "os.pte_writes=false", NULL};
+    m = machine(v5);
+    const mmusim_rec r6[] = {wr(1, 0x10000), evr(MMUSIM_REC_UNMAP, 1, 0x10000, 4096, 0)};
+    assert_int_equal(mmusim_machine_run(m, r6, 2, NULL), 0);
+    mmusim_machine_total(m, &t);
+    assert_int_equal(t.cmo_lines, 1);
+    assert_int_equal(t.cmo_dirty, 1);
+    assert_int_equal(t.tlbi_ops, 1);
+    mmusim_machine_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -354,6 +446,7 @@ int main(void)
         cmocka_unit_test(switch_induced_misses),
         cmocka_unit_test(fass_isolation),
         cmocka_unit_test(vmid_vms),
+        cmocka_unit_test(space_events),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
