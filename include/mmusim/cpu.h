@@ -81,6 +81,7 @@ typedef struct mmusim_cpu_counters {
     uint64_t ipa_cache_hits;                   /* stage-2 translations found in an IPA cache */
     uint64_t faults[8];                        /* by enum mmusim_fault_type */
     uint64_t faults_unresolved;                /* accesses dropped: the handler gave up */
+    uint64_t dropped[2];                       /* ... of them, instruction fetches and data */
     uint64_t pages_mapped;                     /* pages the first-touch mapper mapped (stage 1) */
     uint64_t s2_pages_mapped;                  /* ... and stage 2 */
     uint64_t pte_writes;                       /* descriptors the mapper stored through the

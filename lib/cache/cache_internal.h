@@ -43,8 +43,10 @@ typedef struct mmusim__cache {
     uint8_t above[MMUSIM_HIER_MAX_CACHES];
     uint8_t has_above;
     uint8_t excl;     /* exclusive with something above it */
-    mmusim__blockset by_policy; /* blocks (tag addresses) a policy's maintenance removed */
     mmusim_cache_stats st;
+    /* blocks (tag addresses) a context-switch policy's maintenance removed:
+     * last, away from the fields of the hit path */
+    mmusim__blockset by_policy;
 } mmusim__cache;
 
 struct mmusim_hier {

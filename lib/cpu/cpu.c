@@ -107,24 +107,25 @@ typedef struct slot {
 #define MEMO 64
 
 typedef struct cpu_core {
+    /* the fields of the in-line path first, together */
     uint32_t ctx;            /* current context, NO_CTX before the first */
+    uint8_t lperm[MMUSIM_MAX_TLBS]; /* MMUSIM_PERM_* allowed; 0: invalid */
+    /* Per first-level TLB: the 4K page of the entry it returned last, as
+     * long as nothing else touched that TLB (so the entry is still its
+     * most recently used, and a repeat hit changes no state): the
+     * in-line path for runs of accesses to one page. */
+    uint64_t lpage[MMUSIM_MAX_TLBS], ldelta[MMUSIM_MAX_TLBS];
+    mmusim__cache *ihot, *dhot; /* the entry caches (or NULL), for their in-line hit path */
     size_t actx;             /* its index in m->ctxs */
     uint16_t asid;           /* the ASID it runs with (the policy's SET_ASID) */
-    uint64_t dacr, fcseidr;  /* as the policy last set them (Client everywhere, PID 0) */
     uint16_t vmid;           /* the VMID it runs with (1 unless the policy sets it) */
+    uint64_t dacr, fcseidr;  /* as the policy last set them (Client everywhere, PID 0) */
     size_t vmi;              /* stage 2: index of its context's VM in m->vms */
     mmusim_xlat_regs regs;   /* the registers of the current context */
     mmusim_tlb *tlb[MMUSIM_MAX_TLBS];
     int ientry, dentry;      /* this core's entry caches (or -1) */
     int walk_from;           /* where its walk reads enter (or -1) */
     const mmusim_tlb_entry *memo[MMUSIM_MAX_TLBS][MEMO];
-    /* Per first-level TLB: the 4K page of the entry it returned last, as
-     * long as nothing else touched that TLB (so the entry is still its
-     * most recently used, and a repeat hit changes no state): the
-     * in-line path for runs of accesses to one page. */
-    uint64_t lpage[MMUSIM_MAX_TLBS], ldelta[MMUSIM_MAX_TLBS];
-    uint8_t lperm[MMUSIM_MAX_TLBS]; /* MMUSIM_PERM_* allowed; 0: invalid */
-    mmusim__cache *ihot, *dhot; /* the entry caches (or NULL), for their in-line hit path */
 } cpu_core;
 
 struct mmusim_machine {
@@ -166,6 +167,8 @@ struct mmusim_machine {
     const mmusim_policy_ops *pol; /* the context-switch policy (mmu only) */
     void *pst;
     uint64_t cpd;                 /* the caching page directory, if the policy uses one */
+    int tracked;                  /* a policy action has removed something: look for
+                                   * switch-induced misses (until then, none can exist) */
 };
 
 static const char *const cause_names[MMUSIM_CYC__COUNT] = {
@@ -787,6 +790,8 @@ int mmusim_machine_tlbi(mmusim_machine *m, unsigned core, const mmusim_tlbi *op,
 /* Performs a policy's actions on core c, costing each where it belongs. */
 static void track_policy(mmusim_machine *m, int on)
 {
+    if (on)
+        m->tracked = 1;
     mmusim__hier_policy_maint(m->h, on);
     for (unsigned c = 0; c < m->ncores; c++)
         for (unsigned i = 0; i < m->ntlbs; i++)
@@ -1287,8 +1292,9 @@ static int read_pgd(void *ud, uint32_t ctx, uint32_t idx, uint32_t *desc)
     return mmusim_mem_read32(m->mem, mmusim_pt_base(m->ctxs[i].pt) + 4u * idx, desc, NULL);
 }
 
-static int translate(mmusim_machine *m, unsigned c, uint64_t va, unsigned xa, uint64_t *mva,
-                     uint64_t *pa, mmusim_diag *d)
+__attribute__((noinline)) static int translate(mmusim_machine *m, unsigned c, uint64_t va,
+                                               unsigned xa, uint64_t *mva, uint64_t *pa,
+                                               mmusim_diag *d)
 {
     cpu_core *k = &m->cores[c];
     mmusim_cpu_counters *cnt = m->cur[c];
@@ -1296,6 +1302,8 @@ static int translate(mmusim_machine *m, unsigned c, uint64_t va, unsigned xa, ui
     const unsigned nch = xa == MMUSIM_XA_EXEC ? m->ni : m->nd;
     /* A first-level miss on a translation a policy's maintenance removed
      * is switch-induced: what it costs from here on is switch overhead. */
+    if (!m->tracked)
+        return translate_slow(m, c, va, xa, mva, pa, d);
     const uint64_t sw0 = nch ? mmusim_tlb_stats_of(k->tlb[chain[0]])->switch_misses : 0;
     const uint64_t cyc0 = cnt->cycles[MMUSIM_CYC_TLB] + cnt->cycles[MMUSIM_CYC_WALK] +
                           cnt->cycles[MMUSIM_CYC_FAULT];
@@ -1323,9 +1331,12 @@ static int translate_slow(mmusim_machine *m, unsigned c, uint64_t va, unsigned x
     unsigned lvl;
     for (lvl = 0; lvl < nch; lvl++) {
         const int ti = chain[lvl];
-        cnt->tlb_lookups[ti]++;
-        if (lvl) /* the first level's latency is charged per lookup in fixup() */
+        /* the first level's lookups, and their latency, are counted in
+         * fixup(): one per demand access or dropped access of the side */
+        if (lvl) {
+            cnt->tlb_lookups[ti]++;
             cnt->cycles[MMUSIM_CYC_TLB] += m->tlb_lat[ti];
+        }
         const mmusim_tlb_entry *e =
             mmusim_tlb_lookup(k->tlb[ti], v, k->asid, k->vmid, MMUSIM_TLB_EL10, xa);
         if (!e) {
@@ -1413,6 +1424,7 @@ static int translate_slow(mmusim_machine *m, unsigned c, uint64_t va, unsigned x
         cnt = m->cur[c];
     }
     cnt->faults_unresolved++;
+    cnt->dropped[xa == MMUSIM_XA_EXEC ? 0 : 1]++;
     return 0;
 }
 
@@ -1442,16 +1454,14 @@ static inline void demand_stall(mmusim_machine *m, mmusim_cpu_counters *cnt, uns
         cnt->cycles[MMUSIM_CYC_MEMORY] += m->lat[MMUSIM_SERVED_MEMORY];
 }
 
-static inline void demand(mmusim_machine *m, cpu_core *k, mmusim_cpu_counters *cnt, unsigned t,
-                          uint64_t va, uint64_t pa, uint32_t size)
+/* A demand access that the entry level's hit path did not serve, once a
+ * policy has removed something: it may be a switch-induced miss. */
+__attribute__((noinline)) static void demand_tracked(mmusim_machine *m, cpu_core *k,
+                                                     mmusim_cpu_counters *cnt, unsigned t,
+                                                     uint64_t va, uint64_t pa, uint32_t size)
 {
     const int entry = t == MMUSIM_A_IFETCH ? k->ientry : k->dentry;
     mmusim__cache *hot = t == MMUSIM_A_IFETCH ? k->ihot : k->dhot;
-    cnt->accesses[t]++;
-    /* Hits in the entry level are not counted in served[]: fixup() gives
-     * them as the accesses not served anywhere else. */
-    if (hot && mmusim__cache_quick_hit(hot, t, va, pa, size))
-        return;
     uint64_t wb = 0;
     const uint64_t sw0 = hot ? hot->st.switch_miss[t] : 0;
     const int where = mmusim__hier_access_miss(m->h, entry, t, va, pa, size, &wb);
@@ -1466,6 +1476,28 @@ static inline void demand(mmusim_machine *m, cpu_core *k, mmusim_cpu_counters *c
                                      cnt->cycles[MMUSIM_CYC_WRITEBACK] - cyc0;
         return;
     }
+    demand_stall(m, cnt, t, entry, where, wb);
+}
+
+/* A demand access: hits in the entry level in line, as mmusim_hier_run
+ * takes them; misses through the hierarchy, which says where they were
+ * served. */
+static inline void demand(mmusim_machine *m, cpu_core *k, mmusim_cpu_counters *cnt, unsigned t,
+                          uint64_t va, uint64_t pa, uint32_t size)
+{
+    const int entry = t == MMUSIM_A_IFETCH ? k->ientry : k->dentry;
+    mmusim__cache *hot = t == MMUSIM_A_IFETCH ? k->ihot : k->dhot;
+    cnt->accesses[t]++;
+    /* Hits in the entry level are not counted in served[]: fixup() gives
+     * them as the accesses not served anywhere else. */
+    if (hot && mmusim__cache_quick_hit(hot, t, va, pa, size))
+        return;
+    if (__builtin_expect(m->tracked, 0)) {
+        demand_tracked(m, k, cnt, t, va, pa, size);
+        return;
+    }
+    uint64_t wb = 0;
+    const int where = mmusim__hier_access_miss(m->h, entry, t, va, pa, size, &wb);
     demand_stall(m, cnt, t, entry, where, wb);
 }
 
@@ -1866,8 +1898,8 @@ int mmusim_machine_run(mmusim_machine *m, const mmusim_rec *recs, size_t n, mmus
         mmusim_cpu_counters *cnt = m->cur[c];
         const uint32_t size = r->size ? r->size : 1;
         uint64_t va = r->va, mva = va, pa = (r->flags & MMUSIM_RECF_PA) ? r->pa : va;
-        if (kind == MMUSIM_REC_IFETCH)
-            cnt->instructions++;
+        /* instructions and first-level TLB lookups are not counted here:
+         * fixup() derives them from the demand accesses (and drops) */
         if (mmu) {
             if (fold_on) {
                 if ((rc = mmusim_fold_addr_fast(m->fold, r->ctx, va, &va, d))) {
@@ -1890,7 +1922,6 @@ int mmusim_machine_run(mmusim_machine *m, const mmusim_rec *recs, size_t n, mmus
             if (t0 >= 0 && (v & ~0xfffull) == k->lpage[t0] && perm_ok(k->lperm[t0], xa) &&
                 kind != MMUSIM_REC_MODIFY) {
                 /* the same page as the entry this TLB returned last */
-                cnt->tlb_lookups[t0]++;
                 mva = v;
                 pa = v + k->ldelta[t0];
             } else if ((e = t0 >= 0 ? k->memo[t0][(v >> 12) & (MEMO - 1)] : NULL) &&
@@ -1901,7 +1932,6 @@ int mmusim_machine_run(mmusim_machine *m, const mmusim_rec *recs, size_t n, mmus
                        mmusim__tlb_hit(k->tlb[t0], e, v, k->asid, k->vmid,
                                        MMUSIM_TLB_EL10, xa)) {
                 /* an entry this TLB returned for this page before */
-                cnt->tlb_lookups[t0]++;
                 mva = v;
                 pa = e->out + (v - e->va);
                 k->lpage[t0] = v & ~0xfffull;
@@ -2025,6 +2055,17 @@ static void fixup(const mmusim_machine *m, const slot *s, mmusim_cpu_counters *c
             if (w != (unsigned)entry)
                 elsewhere += c->served[t][w];
         c->served[t][entry] = c->accesses[t] - elsewhere;
+    }
+    /* Every ifetch record is an instruction: one demand access, or one
+     * dropped by an unresolved fault. Each demand access or drop of a side
+     * looked up its first TLB level once (a modify: a read and a write). */
+    c->instructions = c->accesses[MMUSIM_A_IFETCH] + c->dropped[0];
+    if (m->cfg.mmu) {
+        if (m->ni)
+            c->tlb_lookups[m->ichain[0]] += c->accesses[MMUSIM_A_IFETCH] + c->dropped[0];
+        if (m->nd)
+            c->tlb_lookups[m->dchain[0]] += c->accesses[MMUSIM_A_READ] +
+                                            c->accesses[MMUSIM_A_WRITE] + c->dropped[1];
     }
     for (unsigned i = 0; i < MMUSIM_MAX_TLBS; i++)
         c->tlb_hits[i] = c->tlb_lookups[i] - c->tlb_misses[i];
