@@ -37,7 +37,11 @@ static const char gen_usage[] =
     "           mmusim gen worldswitch [--guest-pages G] [--host-pages H] [--guest-insns N]\n"
     "                       [--host-insns M] [--traps T] [--seed X] -o FILE.mtr\n"
     "           defaults G 64, H 16, N 2000, M 500, T 2000; per trap: 2 + 5*(N+M)/4 records;\n"
-    "           replay 32-bit cores with --set cpu.fold=false\n";
+    "           replay 32-bit cores with --set cpu.fold=false\n"
+    "  forkexec  a parent (ctx 1) forking, exec-ing and reaping short children (ctx 2..65,\n"
+    "           reused), each mapping and touching its own pages: address-space events\n"
+    "           mmusim gen forkexec [--children C] [--pages P] -o FILE.mtr\n"
+    "           defaults C 200, P 16; per child: 23 + 10*P records\n";
 
 static int parse_uint(const char *s, uint64_t max, uint64_t *out)
 {
@@ -225,10 +229,68 @@ static int gen_worldswitch(int argc, char **argv)
     return CLI_OK;
 }
 
+static int gen_forkexec(int argc, char **argv)
+{
+    const char *cmd = "gen forkexec", *path = NULL;
+    mmusim_gen_forkexec_params p;
+    mmusim_gen_forkexec_init(&p);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            fputs(gen_usage, stdout);
+            return CLI_OK;
+        }
+        const int ch = !strcmp(a, "--children"), pg = !strcmp(a, "--pages");
+        const int out = !strcmp(a, "-o") || !strcmp(a, "--output");
+        if (!ch && !pg && !out)
+            return cli_usage_error(cmd, a[0] == '-' ? "unknown option '%s'" : "unexpected argument '%s'",
+                                   a);
+        if (i + 1 >= argc)
+            return cli_usage_error(cmd, "%s needs a value", a);
+        const char *v = argv[++i];
+        uint64_t x;
+        if (out) {
+            path = v;
+            continue;
+        }
+        if (parse_uint(v, UINT32_MAX, &x))
+            return cli_usage_error(cmd, "%s needs an unsigned number, not '%s'", a, v);
+        if (ch)
+            p.children = (unsigned)x;
+        else
+            p.pages = (unsigned)x;
+    }
+    if (!path)
+        return cli_usage_error(cmd, "-o FILE is required");
+    mmusim_diag d;
+    mmusim_diag_clear(&d);
+    uint64_t total;
+    int rc = mmusim_gen_forkexec_shape(&p, &total, &d);
+    if (rc)
+        return cli_usage_error(cmd, "%s", strncmp(d.msg, "forkexec: ", 10) ? d.msg : d.msg + 10);
+    char source[128];
+    snprintf(source, sizeof source, "mmusim gen forkexec --children %u --pages %u", p.children,
+             p.pages);
+    mmusim_trace_writer_opts wo = {0, 0, source};
+    sink_ctx s = {NULL, 0};
+    rc = mmusim_trace_writer_open(&s.w, path, &wo, &d);
+    if (!rc)
+        rc = mmusim_gen_forkexec(&p, to_writer, &s, &d);
+    if (s.w && rc)
+        mmusim_trace_writer_abort(s.w);
+    else if (s.w)
+        rc = mmusim_trace_writer_finish(s.w, &d);
+    if (rc)
+        return cli_diag(&d, rc);
+    fprintf(stderr, "mmusim gen forkexec: %" PRIu64 " records (%u children) to %s\n", s.records,
+            p.children, path);
+    return CLI_OK;
+}
+
 int cmd_gen(int argc, char **argv)
 {
     if (argc < 2)
-        return cli_usage_error("gen", "no generator given (one of: latctx, worldswitch)");
+        return cli_usage_error("gen", "no generator given (one of: latctx, worldswitch, forkexec)");
     const char *g = argv[1];
     if (!strcmp(g, "--help") || !strcmp(g, "-h") || !strcmp(g, "help")) {
         fputs(gen_usage, stdout);
@@ -238,5 +300,8 @@ int cmd_gen(int argc, char **argv)
         return gen_latctx(argc - 1, argv + 1);
     if (!strcmp(g, "worldswitch"))
         return gen_worldswitch(argc - 1, argv + 1);
-    return cli_usage_error("gen", "unknown generator '%s' (one of: latctx, worldswitch)", g);
+    if (!strcmp(g, "forkexec"))
+        return gen_forkexec(argc - 1, argv + 1);
+    return cli_usage_error("gen", "unknown generator '%s' (one of: latctx, worldswitch, forkexec)",
+                           g);
 }

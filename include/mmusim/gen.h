@@ -125,6 +125,31 @@ MMUSIM_API int mmusim_gen_worldswitch_shape(const mmusim_gen_worldswitch_params 
 MMUSIM_API int mmusim_gen_worldswitch(const mmusim_gen_worldswitch_params *p, mmusim_gen_sink fn,
                                       void *ud, mmusim_diag *d);
 
+/*
+ * forkexec: a shell-like parent (ctx 1) that forks, execs and reaps short
+ * children, one after the other: the address-space events of a fork- and
+ * exec-heavy load. Child i (of `children`) is context 2 + i mod 64, so
+ * contexts are reused as PIDs are. Per child (docs/workloads.md):
+ *
+ *   parent:  SWITCH 1, 16 ifetches at 0x00010000 (the fork loop), FORK (arg = child)
+ *   child:   SWITCH child, EXEC, MAP text [0x00010000, +16K) r-x,
+ *            MAP data [0x00400000, + pages * 4K) rw-,
+ *            then for each of its `pages` data pages: 8 ifetches at 0x00010000 + 0x40
+ *            and a write to the page's first word, a read of its second
+ *            (so 10 records a page), and EXIT
+ *   = 1 + 16 + 1 + 1 + 1 + 2 + 10 * pages + 1 records, 16 + 8 * pages instructions.
+ */
+typedef struct mmusim_gen_forkexec_params {
+    unsigned children; /* >= 1 (default 200) */
+    unsigned pages;    /* data pages each child touches, 1..65536 (default 16) */
+} mmusim_gen_forkexec_params;
+
+MMUSIM_API void mmusim_gen_forkexec_init(mmusim_gen_forkexec_params *p);
+MMUSIM_API int mmusim_gen_forkexec_shape(const mmusim_gen_forkexec_params *p, uint64_t *total,
+                                         mmusim_diag *d);
+MMUSIM_API int mmusim_gen_forkexec(const mmusim_gen_forkexec_params *p, mmusim_gen_sink fn,
+                                   void *ud, mmusim_diag *d);
+
 #ifdef __cplusplus
 }
 #endif

@@ -343,6 +343,17 @@ static inline void line_blocks(const cache *c, uint32_t l, uint64_t *vblk, uint6
 }
 
 static int back_invalidate(mmusim_hier *h, int lower, uint64_t vblk, uint64_t pblk, unsigned lg2);
+
+/* The key a policy-removed line is remembered by: its tag block and its
+ * other address's block, so that a VIVT line of one address space is not
+ * mistaken for another's at the same virtual address (a new space's miss
+ * there is not a refill). */
+static inline uint64_t policy_key(uint64_t tag, uint64_t other)
+{
+    uint64_t k = tag * 0x9e3779b97f4a7c15ull ^ other * 0xc2b2ae3d27d4eb4full;
+    return k == UINT64_MAX ? k - 1 : k;
+}
+
 static void exclusive_insert(mmusim_hier *h, int xi, uint64_t va, uint64_t pa, uint32_t len,
                              int dirty);
 
@@ -381,7 +392,7 @@ static uint32_t fill(mmusim_hier *h, int ci, uint64_t vblk, uint64_t pblk, int d
     evict(h, ci, l);
     c->tags[l] = c->is_vtag ? vblk : pblk;
     if (c->by_policy.count) /* back by any path: no longer a policy's loss */
-        (void)mmusim__blockset_remove(&c->by_policy, c->tags[l]);
+        (void)mmusim__blockset_remove(&c->by_policy, policy_key(c->tags[l], c->other[l]));
     c->other[l] = c->is_vtag ? pblk : vblk;
     c->dirty[l] = (uint8_t)dirty;
     c->st.fills++;
@@ -511,7 +522,8 @@ static void line_access(mmusim_hier *h, int ci, unsigned t, uint64_t va, uint64_
     }
 
     c->st.miss[t]++;
-    if (c->by_policy.count && mmusim__blockset_remove(&c->by_policy, tblk))
+    if (c->by_policy.count &&
+        mmusim__blockset_remove(&c->by_policy, policy_key(tblk, c->is_vtag ? pblk : vblk)))
         c->st.switch_miss[t]++;
     if (c->p.classify_3c) {
         /* Dinero IV's classification of each miss: a hit in the fully
@@ -764,7 +776,7 @@ static void cmo_line(mmusim_hier *h, int ci, uint32_t l, int op, mmusim_cmo_resu
         if (!c->by_policy.slots)
             (void)mmusim__blockset_init(&c->by_policy); /* no memory: not tracked */
         if (c->by_policy.slots)
-            (void)mmusim__blockset_add(&c->by_policy, c->tags[l]);
+            (void)mmusim__blockset_add(&c->by_policy, policy_key(c->tags[l], c->other[l]));
     }
     drop_line(h, ci, l, op == MMUSIM_CMO_CLEAN_INVAL, 0);
 }

@@ -1307,8 +1307,13 @@ __attribute__((noinline)) static int translate(mmusim_machine *m, unsigned c, ui
     const uint64_t sw0 = nch ? mmusim_tlb_stats_of(k->tlb[chain[0]])->switch_misses : 0;
     const uint64_t cyc0 = cnt->cycles[MMUSIM_CYC_TLB] + cnt->cycles[MMUSIM_CYC_WALK] +
                           cnt->cycles[MMUSIM_CYC_FAULT];
+    const uint64_t tf0 = cnt->faults[MMUSIM_FAULT_TRANSLATION];
     const int rc = translate_slow(m, c, va, xa, mva, pa, d);
-    if (nch && mmusim_tlb_stats_of(k->tlb[chain[0]])->switch_misses != sw0) {
+    /* A miss whose walk met a translation fault is not a refill: the
+     * translation did not exist in this address space (a fresh space
+     * after exec, a page not touched before), whatever the key matched. */
+    if (nch && mmusim_tlb_stats_of(k->tlb[chain[0]])->switch_misses != sw0 &&
+        m->cur[c]->faults[MMUSIM_FAULT_TRANSLATION] == tf0) {
         mmusim_cpu_counters *now = m->cur[c];
         now->switch_tlb_misses++;
         now->switch_refill_cycles += now->cycles[MMUSIM_CYC_TLB] + now->cycles[MMUSIM_CYC_WALK] +

@@ -326,6 +326,46 @@ static void test_worldswitch(void **state)
     free(c.r);
 }
 
+/* forkexec: per child 23 + 10 P records in the documented order; the child
+ * contexts cycle 2..65; bad parameters name themselves. */
+static void test_forkexec(void **state)
+{
+    (void)state;
+    mmusim_gen_forkexec_params p;
+    mmusim_gen_forkexec_init(&p);
+    p.children = 70;
+    p.pages = 3;
+    uint64_t total = 0;
+    assert_int_equal(mmusim_gen_forkexec_shape(&p, &total, NULL), 0);
+    assert_int_equal(total, 70 * (23 + 30));
+    collect a = {0};
+    assert_int_equal(mmusim_gen_forkexec(&p, sink, &a, NULL), 0);
+    assert_int_equal(a.n, total);
+    size_t forks = 0, exits = 0;
+    for (size_t i = 0; i < a.n; i++) {
+        if (a.r[i].kind == MMUSIM_REC_FORK) {
+            assert_int_equal(a.r[i].ctx, 1);
+            assert_int_equal(a.r[i].arg, 2 + forks % 64);
+            /* the child's records follow: SWITCH, EXEC, MAP, MAP */
+            assert_int_equal(a.r[i + 1].kind, MMUSIM_REC_SWITCH);
+            assert_int_equal(a.r[i + 1].ctx, a.r[i].arg);
+            assert_int_equal(a.r[i + 2].kind, MMUSIM_REC_EXEC);
+            assert_int_equal(a.r[i + 3].kind, MMUSIM_REC_MAP);
+            assert_int_equal(a.r[i + 4].flags, MMUSIM_PROT_R | MMUSIM_PROT_W);
+            forks++;
+        }
+        exits += a.r[i].kind == MMUSIM_REC_EXIT;
+    }
+    assert_int_equal(forks, 70);
+    assert_int_equal(exits, 70);
+    mmusim_diag d;
+    memset(&d, 0, sizeof d);
+    p.pages = 0;
+    assert_int_equal(mmusim_gen_forkexec_shape(&p, NULL, &d), -MMUSIM_E_RANGE);
+    assert_non_null(strstr(d.msg, "pages"));
+    free(a.r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -333,6 +373,7 @@ int main(void)
         cmocka_unit_test(test_addresses),      cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_default_rounds), cmocka_unit_test(test_bad_parameters),
         cmocka_unit_test(test_sink_error),     cmocka_unit_test(test_worldswitch),
+        cmocka_unit_test(test_forkexec),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
