@@ -30,6 +30,9 @@ static const char gen_usage[] =
     "             --stack W   where the stack is: high (0xbefffff0, Linux's layout, the\n"
     "                         default) or low (0x01fffff0, the top of the first 32 MiB,\n"
     "                         where FASS's kernel puts stacks)\n"
+    "             --kernel    add the kernel's part of each pass (pipe copies, in kernel\n"
+    "                         mode, kernel addresses from 0xc0000000: replay with\n"
+    "                         --set os.kernel_base=0xc0000000): 12 records, 8 insns\n"
     "             --seed X    recorded only: nothing in latctx is random\n"
     "           per pass: 23 + 5*S/4 records, 16 + S instructions (docs/workloads.md)\n"
     "  worldswitch  a guest (ctx 1) and its hypervisor host (ctx 2) taking turns at every\n"
@@ -79,6 +82,10 @@ static int gen_latctx(int argc, char **argv)
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             fputs(gen_usage, stdout);
             return CLI_OK;
+        }
+        if (!strcmp(a, "--kernel")) {
+            p.kernel = 1;
+            continue;
         }
         int takes = !strcmp(a, "--procs") || !strcmp(a, "--size") || !strcmp(a, "--rounds") ||
                     !strcmp(a, "--seed") || !strcmp(a, "-o") || !strcmp(a, "--output") ||

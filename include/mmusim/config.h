@@ -83,6 +83,10 @@ typedef struct mmusim_config {
     uint8_t os_policy;              /* key "os.policy": enum mmusim_config_policy */
     uint8_t os_pte_writes;          /* key "os.pte_writes": the mapper's descriptor stores go
                                      * through the caches (1) or straight to memory (0) */
+    uint64_t os_kernel_base;        /* key "os.kernel_base": addresses from here up are the
+                                     * kernel's, in one space all contexts share (0: none) */
+    uint8_t os_kernel_asid0;        /* key "os.kernel_asid0": nonglobal-kernel's flawed
+                                     * variant, the kernel always running with ASID 0 */
 } mmusim_config;
 
 /* Values of "os.policy" (include/mmusim/policy.h has the policies). */
@@ -92,6 +96,7 @@ enum mmusim_config_policy {
     MMUSIM_POLICY_ASID,
     MMUSIM_POLICY_FASS,
     MMUSIM_POLICY_VMID,
+    MMUSIM_POLICY_NONGLOBAL_KERNEL,
 };
 
 /* The default preset ("default"). */

@@ -101,6 +101,8 @@ typedef struct mmusim_cpu_counters {
                                                 * faults a policy's own structures cause (FASS's
                                                 * CPD loads): their entry and actions */
     uint64_t policy_faults;                    /* faults the policy's fault hook fixed */
+    uint64_t stale_tlb_hits;                   /* kernel-mode hits on a user address whose
+                                                * translation is not the process's (seed 000) */
     uint64_t tlbi_ops, tlbi_entries;           /* TLB maintenance performed, entries removed */
     uint64_t cmo_ops, cmo_lines, cmo_dirty;    /* cache maintenance, lines, dirty lines */
     uint64_t barriers;

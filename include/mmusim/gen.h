@@ -65,9 +65,19 @@ typedef struct mmusim_gen_latctx_params {
                       * 0 = MMUSIM_GEN_LATCTX_STACK (the top of a 3G/1G user space).
                       * MMUSIM_GEN_LATCTX_STACK_LOW puts it at the top of the first
                       * 32 MiB, where FASS's kernel puts stacks (seed 004) */
+    unsigned kernel; /* 1: add the kernel's part of each pass (below) */
 } mmusim_gen_latctx_params;
 
 #define MMUSIM_GEN_LATCTX_STACK_LOW 0x01fffff0u
+/* With `kernel`, each pass ends with the kernel's part of the token's trip
+ * through the pipes, in kernel mode (ctx | MMUSIM_CTX_KERNEL): 8 fetches of
+ * the syscall path at 0xc0008000, copy_from_user (a read of the user
+ * token at MMUSIM_GEN_LATCTX_TOKEN), a write to this process's pipe buffer
+ * (0xc0200000 + p * 4 KiB), a read of the previous process's, and
+ * copy_to_user (a write of the user token): 12 records, 8 instructions,
+ * kernel addresses from 0xc0000000 (run with os.kernel_base=0xc0000000). */
+#define MMUSIM_GEN_LATCTX_KERNEL_RECORDS 12u
+#define MMUSIM_GEN_LATCTX_KERNEL_INSNS 8u
 
 /* Sets the defaults: procs 2, size 0, rounds 0 (default), seed 0. */
 MMUSIM_API void mmusim_gen_latctx_init(mmusim_gen_latctx_params *p);

@@ -123,6 +123,10 @@ typedef struct mmusim_policy_ops {
      * the machine allocates, empty at first, that only the policy writes
      * (MMUSIM_ACT_WRITE_CPD); the contexts' own tables are its source. */
     uint8_t uses_cpd;
+    /* 1: the kernel's mappings (os.kernel_base and up) are non-global,
+     * tagged with the ASID the kernel runs with, so that a guest may use
+     * the same addresses (seed 000); 0: global, as Linux maps them. */
+    uint8_t kernel_nonglobal;
 } mmusim_policy_ops;
 
 /* The built-in policies by name ("full-flush", "asid"), or NULL. */

@@ -42,6 +42,11 @@ enum mmusim_rec_kind {
     MMUSIM_REC__LAST = 25
 };
 
+/* Bit 31 of an access's ctx: the kernel, running for context ctx & ~bit 31
+ * (kernel mode: privileged accesses; with os.kernel_base, the kernel's
+ * addresses are one space all contexts share). */
+#define MMUSIM_CTX_KERNEL 0x80000000u
+
 /* Access flags. */
 #define MMUSIM_RECF_PA 0x0001u /* pa is valid */
 

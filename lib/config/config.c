@@ -51,7 +51,8 @@ static const char *const index_names[] = {"pipt", "vipt", "vivt", NULL};
 static const char *const kind_names[] = {"tlb", "ipa", "walk", NULL};
 static const char *const none_word[] = {"none", NULL};
 /* enum mmusim_config_policy order */
-static const char *const policy_names[] = {"auto", "full-flush", "asid", "fass", "vmid", NULL};
+static const char *const policy_names[] = {"auto",  "full-flush", "asid", "fass",
+                                           "vmid", "nonglobal-kernel", NULL};
 static const char *const walk_word[] = {"walk", NULL};
 
 #define TLB_LG2_MIN 10 /* page sizes 1K .. 256T, as mmusim_tlb_params */
@@ -225,13 +226,21 @@ static const char *const walk_word[] = {"walk", NULL};
     X(G, "timing.switch", CYCLES, timing.switch_path, NULL, CYCLES_SYNTAX, "0",                \
       "The kernel's context-switch path itself (scheduler, register save and restore), per "  \
       "switch; what the policy makes it flush is costed on top, by cause.")                    \
-    X(G, "os.policy", ENUM, os_policy, policy_names, "auto | full-flush | asid | fass | vmid", "auto",       \
+    X(G, "os.policy", ENUM, os_policy, policy_names, "auto | full-flush | asid | fass | vmid | nonglobal-kernel", "auto",       \
       "Context-switch policy (docs/policies.md). auto: full-flush when the format or a TLB "   \
       "has no ASIDs, else vmid with stage 2 and VMID-tagged TLBs, else asid.")                \
     X(G, "os.pte_writes", BOOL, os_pte_writes, NULL, "true | false", "true",                   \
       "The first-touch mapper's descriptor stores go through cpu.dcache, each cleaned when "  \
       "walks read below it (seed 003), costed as fault work; false writes the tables to "      \
-      "memory unseen, to study the core alone.")
+      "memory unseen, to study the core alone.")                                               \
+    X(G, "os.kernel_base", U64, os_kernel_base, NULL, "address: 0 or a page-aligned address", "0", \
+      "Addresses from here up are the kernel's: one space all contexts share (Linux's "       \
+      "3G/1G split: 0xc0000000), reached from kernel mode (records whose ctx has bit 31 "      \
+      "set), mapped global, or non-global under os.policy=nonglobal-kernel. 0: none.")        \
+    X(G, "os.kernel_asid0", BOOL, os_kernel_asid0, NULL, "true | false", "false",               \
+      "nonglobal-kernel only: the flawed variant seed 000 warns about, where the kernel always " \
+      "runs with ASID 0, so its accesses to user addresses can hit another process's "         \
+      "translation (counted as stale_tlb_hits).")
 
 #define SCOPE_G MMUSIM__OPT_GLOBAL
 #define SCOPE_C MMUSIM__OPT_CACHE

@@ -119,6 +119,8 @@ typedef struct cpu_core {
     size_t actx;             /* its index in m->ctxs */
     uint16_t asid;           /* the ASID it runs with (the policy's SET_ASID) */
     uint16_t vmid;           /* the VMID it runs with (1 unless the policy sets it) */
+    uint16_t kasid;          /* the ASID its kernel mode runs with */
+    uint8_t kmode;           /* the record being translated is a kernel-mode one */
     uint64_t dacr, fcseidr;  /* as the policy last set them (Client everywhere, PID 0) */
     size_t vmi;              /* stage 2: index of its context's VM in m->vms */
     mmusim_xlat_regs regs;   /* the registers of the current context */
@@ -167,6 +169,8 @@ struct mmusim_machine {
     const mmusim_policy_ops *pol; /* the context-switch policy (mmu only) */
     void *pst;
     uint64_t cpd;                 /* the caching page directory, if the policy uses one */
+    mmusim_pt *kpt;               /* the kernel's space (os.kernel_base and up), shared */
+    uint64_t kbase;
     int tracked;                  /* a policy action has removed something: look for
                                    * switch-induced misses (until then, none can exist) */
 };
@@ -572,6 +576,9 @@ static int build_policy(mmusim_machine *m, mmusim_diag *d)
     case MMUSIM_POLICY_VMID:
         name = "vmid";
         break;
+    case MMUSIM_POLICY_NONGLOBAL_KERNEL:
+        name = "nonglobal-kernel";
+        break;
     default:
         name = m->flush_switch                   ? "full-flush"
                : m->stage2 && m->vmid_bits > 0 ? "vmid"
@@ -662,6 +669,29 @@ int mmusim_machine_new(mmusim_machine **out, const mmusim_config *c, mmusim_diag
         mmusim_machine_free(m);
         return rc;
     }
+    if (c->mmu && c->os_kernel_base) {
+        const uint64_t top = is_32bit(m->fmt) ? 1ull << 32 : 1ull << c->cpu.va_bits;
+        if ((c->os_kernel_base & 0xfff) || c->os_kernel_base >= top || m->stage2) {
+            mmusim_machine_free(m);
+            return mmusim_diag_set(d, -MMUSIM_E_CONFIG,
+                                   "os.kernel_base: 0x%" PRIx64 " must be page-aligned, below "
+                                   "the top of the address space (0x%" PRIx64 "), without stage 2",
+                                   c->os_kernel_base, top);
+        }
+        mmusim_pt_opts o = {.sctlr = sctlr_of(m->fmt), .tcr = s1_tcr(m)};
+        if ((rc = mmusim_pt_new(&m->kpt, m->fmt, m->mem, m->tables, &o, d))) {
+            mmusim_machine_free(m);
+            return rc;
+        }
+        m->kbase = c->os_kernel_base;
+    }
+    if (c->mmu && c->os_kernel_asid0 && (!m->pol || !m->pol->kernel_nonglobal)) {
+        mmusim_machine_free(m);
+        return mmusim_diag_set(d, -MMUSIM_E_CONFIG,
+                               "os.kernel_asid0: the flawed kernel ASID is a variant of "
+                               "os.policy=nonglobal-kernel, not of %s",
+                               m->pol ? m->pol->name : "this policy");
+    }
     if (m->pol && m->pol->uses_cpd) {
         /* one first-level table for every context: 16 KiB, aligned, empty */
         if ((rc = mmusim_frames_alloc(m->tables, 16384, 16384, &m->cpd, d)) ||
@@ -683,6 +713,7 @@ void mmusim_machine_free(mmusim_machine *m)
         free(m->ctxs[i].vmas);
         free(m->ctxs[i].frames);
     }
+    mmusim_pt_free(m->kpt);
     for (size_t i = 0; i < m->nvms; i++) {
         mmusim_pt_free(m->vms[i].s2);
         mmusim_frames_free(m->vms[i].ipas);
@@ -933,6 +964,8 @@ static int switch_to(mmusim_machine *m, unsigned c, uint32_t ctx, mmusim_diag *d
         return rc;
     load_regs(m, k, &m->ctxs[idx]);
     m->ctxs[idx].fcseidr = k->fcseidr;
+    /* the kernel runs with the process's ASID, or with 0 (the flawed variant) */
+    k->kasid = m->cfg.os_kernel_asid0 ? 0 : k->asid;
     cnt->switch_cycles += cnt->cycles[MMUSIM_CYC_SWITCH] + cnt->cycles[MMUSIM_CYC_MAINT] +
                           cnt->cycles[MMUSIM_CYC_BARRIER] - before;
     return 0;
@@ -1013,6 +1046,23 @@ int mmusim_machine_map_first_touch(mmusim_machine *m, uint32_t ctx, unsigned sta
                              .mem = 0xf, .page_lg2 = (uint8_t)pg};
         return mmusim_pt_map(m->vms[vi].s2, base, pa, bytes, &a, d);
     }
+    if (m->kbase && base >= m->kbase) {
+        /* the kernel's space, shared: global, or non-global (nonglobal-kernel) */
+        if ((rc = mmusim_frames_alloc(m->data, fbytes, align, &pa, d)))
+            return rc;
+        mmusim_pt_attrs ka = {.perm = MMUSIM_PERM_PR | MMUSIM_PERM_PW |
+                                      (m->fmt == MMUSIM_XLAT_ARMV5 || is_short(m->fmt)
+                                           ? MMUSIM_PERM_PX
+                                           : 0),
+                              .ng = m->pol && m->pol->kernel_nonglobal,
+                              .mem = is_short(m->fmt) ? 0x3 : 0,
+                              .page_lg2 = (uint8_t)pg};
+        if (m->fmt == MMUSIM_XLAT_ARMV5)
+            ka.ng = 0; /* no ASIDs */
+        if ((rc = mmusim_pt_map(m->kpt, base, pa, bytes, &ka, d)))
+            (void)mmusim_frames_release(m->data, pa, fbytes, NULL);
+        return rc;
+    }
     size_t idx;
     if (!find_ctx(m, ctx, &idx))
         return mmusim_diag_set(d, -MMUSIM_E_STATE, "context %" PRIu32 " has no tables", ctx);
@@ -1061,16 +1111,21 @@ int mmusim_machine_map_first_touch(mmusim_machine *m, uint32_t ctx, unsigned sta
  */
 #define KERNEL_ALIAS 0x40000000ull
 
+static void walk_regs(const mmusim_machine *m, const cpu_core *k, uint64_t v, uint16_t asid,
+                      mmusim_xlat_regs *r);
+
 static void publish(mmusim_machine *m, unsigned c, uint64_t va, unsigned fault_level,
                     unsigned access)
 {
     cpu_core *k = &m->cores[c];
     mmusim_cpu_counters *cnt = m->cur[c];
     mmusim_xlat_port port = {mmusim_mem_port_read, m->mem};
-    mmusim_xlat_req q = {.va = va, .access = (uint8_t)access, .priv = MMUSIM_PRIV_EL0};
+    mmusim_xlat_req q = {.va = va, .access = (uint8_t)access, .priv = MMUSIM_PRIV_EL1};
     mmusim_xlat_result res;
     mmusim_xlat_fault f;
-    if (mmusim_xlat_walk(m->fmt, &k->regs, &port, &q, &res, &f) || f.type != MMUSIM_FAULT_NONE)
+    mmusim_xlat_regs wr;
+    walk_regs(m, k, va, k->asid, &wr);
+    if (mmusim_xlat_walk(m->fmt, &wr, &port, &q, &res, &f) || f.type != MMUSIM_FAULT_NONE)
         return;
     const int entry = k->dentry;
     int cleaned = 0;
@@ -1265,6 +1320,26 @@ static inline int perm_ok(unsigned perm, unsigned access)
     return (perm & need[access]) != 0;
 }
 
+static inline int perm_ok_priv(unsigned perm, unsigned access, int kmode)
+{
+    static const uint8_t need[3] = {MMUSIM_PERM_PR, MMUSIM_PERM_PW, MMUSIM_PERM_PX};
+    return kmode ? (perm & need[access]) != 0 : perm_ok(perm, access);
+}
+
+/* The registers a walk of `v` uses: the core's, with the kernel's table for
+ * kernel addresses, and the ASID the access runs with. */
+static void walk_regs(const mmusim_machine *m, const cpu_core *k, uint64_t v, uint16_t asid,
+                      mmusim_xlat_regs *r)
+{
+    *r = k->regs;
+    if (m->kbase && v >= m->kbase)
+        r->ttbr0 = mmusim_pt_base(m->kpt);
+    if (is_short(m->fmt))
+        r->contextidr = asid;
+    else
+        r->ttbr0 = (r->ttbr0 & ~(0xffffull << 48)) | (uint64_t)asid << 48;
+}
+
 /* Domain check of a short-descriptor entry: 1 allow, 0 domain fault,
  * 2 Client (permissions apply). */
 static inline int domain_ok(const mmusim_xlat_regs *r, unsigned domain)
@@ -1332,6 +1407,11 @@ static int translate_slow(mmusim_machine *m, unsigned c, uint64_t va, unsigned x
     const unsigned nch = xa == MMUSIM_XA_EXEC ? m->ni : m->nd;
     const int shortf = is_short(m->fmt);
     const actx *a = &m->ctxs[k->actx];
+    /* kernel mode: the kernel's ASID (the process's, or 0 in the flawed
+     * variant), privileged permissions; kernel addresses: the kernel's
+     * shared table */
+    const int kmode = k->kmode, kspace = m->kbase && v >= m->kbase;
+    const uint16_t asid = kmode ? k->kasid : k->asid;
     memset(k->lperm, 0, sizeof k->lperm); /* the TLBs change below */
     unsigned lvl;
     for (lvl = 0; lvl < nch; lvl++) {
@@ -1343,19 +1423,31 @@ static int translate_slow(mmusim_machine *m, unsigned c, uint64_t va, unsigned x
             cnt->cycles[MMUSIM_CYC_TLB] += m->tlb_lat[ti];
         }
         const mmusim_tlb_entry *e =
-            mmusim_tlb_lookup(k->tlb[ti], v, k->asid, k->vmid, MMUSIM_TLB_EL10, xa);
+            mmusim_tlb_lookup(k->tlb[ti], v, asid, k->vmid, MMUSIM_TLB_EL10, xa);
         if (!e) {
             cnt->tlb_misses[ti]++;
             continue;
         }
         int dom = shortf ? domain_ok(&k->regs, e->domain) : 2;
-        if (dom == 0 || (dom == 2 && !perm_ok(e->perm, xa))) {
+        if (dom == 0 || (dom == 2 && !perm_ok_priv(e->perm, xa, kmode))) {
             cnt->tlb_misses[ti]++;
             break; /* the walk finds the fault and reports it */
         }
         *mva = v;
         *pa = e->out + (v - e->va);
-        if (lvl == 0) {
+        if (kmode && !kspace) {
+            /* The kernel touching a user address through the TLB: is it
+             * this process's translation? (Seed 000: with the kernel always
+             * on ASID 0 it may be another's.) A check, not costed. */
+            mmusim_xlat_port vp = {mmusim_mem_port_read, m->mem};
+            mmusim_xlat_req vq = {.va = va, .access = (uint8_t)xa, .priv = MMUSIM_PRIV_EL1};
+            mmusim_xlat_result vr;
+            mmusim_xlat_fault vf;
+            if (!mmusim_xlat_walk(m->fmt, &k->regs, &vp, &vq, &vr, &vf) &&
+                (vf.type != MMUSIM_FAULT_NONE || vr.pa != *pa))
+                cnt->stale_tlb_hits++;
+        }
+        if (lvl == 0 && !kmode) {
             k->memo[ti][(v >> 12) & (MEMO - 1)] = e;
             if (!e->out_is_ipa) {
                 k->lpage[ti] = v & ~0xfffull;
@@ -1374,17 +1466,20 @@ static int translate_slow(mmusim_machine *m, unsigned c, uint64_t va, unsigned x
     }
     /* A walk, retried after the handler maps. */
     mmusim_xlat_port port = {mmusim_mem_port_read, m->mem};
-    mmusim_xlat_req q = {.va = va, .access = (uint8_t)xa, .priv = MMUSIM_PRIV_EL0};
+    mmusim_xlat_req q = {.va = va, .access = (uint8_t)xa,
+                         .priv = kmode ? MMUSIM_PRIV_EL1 : MMUSIM_PRIV_EL0};
     mmusim_xlat_result res;
     mmusim_xlat_fault f;
+    mmusim_xlat_regs wr;
+    walk_regs(m, k, v, asid, &wr);
     for (int attempt = 0; attempt <= MAX_RETRY; attempt++) {
-        int rc = mmusim_xlat_walk(m->fmt, &k->regs, &port, &q, &res, &f);
+        int rc = mmusim_xlat_walk(m->fmt, &wr, &port, &q, &res, &f);
         if (rc)
             return mmusim_diag_set(d, rc, "walk of 0x%" PRIx64 ": %s", va, mmusim_strerror(rc));
         cnt->walks++;
         cnt->cycles[MMUSIM_CYC_WALK] += m->cfg.timing.walk;
         const int ok = f.type == MMUSIM_FAULT_NONE;
-        replay_walk(m, k, cnt, &res, ok ? res.mva : fcse(&k->regs, va), ok, k->asid);
+        replay_walk(m, k, cnt, &res, ok ? res.mva : fcse(&k->regs, va), ok, asid);
         if (ok) {
             for (unsigned u = 0; u < nch; u++)
                 (void)mmusim_tlb_fill(k->tlb[chain[u]], &res, MMUSIM_TLB_EL10, k->vmid);
@@ -1893,10 +1988,13 @@ int mmusim_machine_run(mmusim_machine *m, const mmusim_rec *recs, size_t n, mmus
                 break;
             continue;
         }
+        /* bit 31 of ctx: the kernel, running for context ctx (kernel mode) */
+        const uint32_t ctx = r->ctx & 0x7fffffffu;
+        const int kmode = (int)(r->ctx >> 31);
         unsigned c = m->cur_core;
-        if (m->cores[c].ctx != r->ctx || !m->cur[c]) {
+        if (m->cores[c].ctx != ctx || !m->cur[c]) {
             m->nrec = base + i;
-            if ((rc = core_for(m, r->ctx, &c, d)))
+            if ((rc = core_for(m, ctx, &c, d)))
                 break;
         }
         cpu_core *k = &m->cores[c];
@@ -1906,8 +2004,9 @@ int mmusim_machine_run(mmusim_machine *m, const mmusim_rec *recs, size_t n, mmus
         /* instructions and first-level TLB lookups are not counted here:
          * fixup() derives them from the demand accesses (and drops) */
         if (mmu) {
-            if (fold_on) {
-                if ((rc = mmusim_fold_addr_fast(m->fold, r->ctx, va, &va, d))) {
+            if (fold_on && !(m->kbase && va >= m->kbase && !(va >> 32))) {
+                /* (kernel addresses are the kernel's own: not folded) */
+                if ((rc = mmusim_fold_addr_fast(m->fold, ctx, va, &va, d))) {
                     rc = rewrap(d, rc, "record %" PRIu64, base + i);
                     break;
                 }
@@ -1924,12 +2023,13 @@ int mmusim_machine_run(mmusim_machine *m, const mmusim_rec *recs, size_t n, mmus
             const int t0 = xa == MMUSIM_XA_EXEC ? ti0 : td0;
             const uint64_t v = v5 ? fcse(&k->regs, va) : va;
             const mmusim_tlb_entry *e;
-            if (t0 >= 0 && (v & ~0xfffull) == k->lpage[t0] && perm_ok(k->lperm[t0], xa) &&
+            k->kmode = (uint8_t)kmode;
+            if (!kmode && t0 >= 0 && (v & ~0xfffull) == k->lpage[t0] && perm_ok(k->lperm[t0], xa) &&
                 kind != MMUSIM_REC_MODIFY) {
                 /* the same page as the entry this TLB returned last */
                 mva = v;
                 pa = v + k->ldelta[t0];
-            } else if ((e = t0 >= 0 ? k->memo[t0][(v >> 12) & (MEMO - 1)] : NULL) &&
+            } else if (!kmode && (e = t0 >= 0 ? k->memo[t0][(v >> 12) & (MEMO - 1)] : NULL) &&
                        kind != MMUSIM_REC_MODIFY && !e->out_is_ipa &&
                        (shortf ? domain_ok(&k->regs, e->domain) == 1 ||
                                      (domain_ok(&k->regs, e->domain) == 2 && perm_ok(e->perm, xa))

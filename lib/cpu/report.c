@@ -82,6 +82,8 @@ static int add_group(mmusim_stats *s, const mmusim_machine *m, const char *prefi
     PUT(s, rc, k, c->switch_cache_misses);
     snprintf(k, sizeof k, "%spolicy_faults", prefix);
     PUT(s, rc, k, c->policy_faults);
+    snprintf(k, sizeof k, "%sstale_tlb_hits", prefix);
+    PUT(s, rc, k, c->stale_tlb_hits);
     return rc;
 }
 

@@ -93,7 +93,8 @@ int mmusim_gen_latctx_shape(const mmusim_gen_latctx_params *p, uint64_t *per_pas
                                "latctx: stack 0x%llx must be 8-byte aligned, above the array "
                                "(0x%x + size) and below 0xbf000000",
                                (unsigned long long)p->stack, MMUSIM_GEN_LATCTX_DATA);
-    uint64_t pp = MMUSIM_GEN_LATCTX_FIXED + 5 * (p->size / 4);
+    uint64_t pp = MMUSIM_GEN_LATCTX_FIXED + 5 * (p->size / 4) +
+                  (p->kernel ? MMUSIM_GEN_LATCTX_KERNEL_RECORDS : 0);
     uint64_t per_round = pp * p->procs; /* <= 1.4e9 * 4096: no overflow */
     uint64_t r = p->rounds;
     if (!r) {
@@ -184,6 +185,16 @@ int mmusim_gen_latctx(const mmusim_gen_latctx_params *p, mmusim_gen_sink fn, voi
                 put(&o, MMUSIM_REC_IFETCH, ctx, text + 0x2c, 4, 0);
             }
             block(&o, ctx, text + 0x30, leave_data, stack);
+            if (p->kernel) {
+                const uint32_t kc = ctx | MMUSIM_CTX_KERNEL;
+                const uint32_t prev = ctx == 1 ? p->procs : ctx - 1;
+                for (unsigned k = 0; k < 8; k++)
+                    put(&o, MMUSIM_REC_IFETCH, kc, 0xc0008000ull + 4 * k, 4, 0);
+                put(&o, MMUSIM_REC_READ, kc, MMUSIM_GEN_LATCTX_TOKEN, 4, 0);
+                put(&o, MMUSIM_REC_WRITE, kc, 0xc0200000ull + (uint64_t)ctx * 4096, 4, 0);
+                put(&o, MMUSIM_REC_READ, kc, 0xc0200000ull + (uint64_t)prev * 4096, 4, 0);
+                put(&o, MMUSIM_REC_WRITE, kc, MMUSIM_GEN_LATCTX_TOKEN, 4, 0);
+            }
         }
     }
     flush(&o);

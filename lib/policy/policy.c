@@ -408,9 +408,22 @@ static const mmusim_policy_ops asid = {
     .init = asid_init, .fini = asid_fini, .switch_in = asid_switch, .exit = asid_exit,
     .unmap = asid_unmap};
 
+/* nonglobal-kernel: asid, with the kernel's mappings non-global (seed 000:
+ * the hypervisor host's kernel out of the way of a guest that uses the
+ * whole address space; a world switch is an ASID change). The kernel runs
+ * with the ASID of the process it runs for, or, in the flawed variant
+ * (os.kernel_asid0), always with ASID 0: the machine decides that. */
+static const mmusim_policy_ops nonglobal_kernel = {
+    .name = "nonglobal-kernel",
+    .summary = "asid with the kernel's mappings non-global (seed 000); os.kernel_asid0 gives the "
+               "flawed variant where the kernel always runs with ASID 0",
+    .init = asid_init, .fini = asid_fini, .switch_in = asid_switch, .exit = asid_exit,
+    .unmap = asid_unmap, .kernel_nonglobal = 1};
+
 static const mmusim_policy_ops *const policies[] = {&full_flush, &asid, &mmusim__policy_fass,
-                                                    &vmid};
-static const char *const names[] = {"full-flush", "asid", "fass", "vmid", NULL};
+                                                    &vmid, &nonglobal_kernel};
+static const char *const names[] = {"full-flush", "asid", "fass", "vmid", "nonglobal-kernel",
+                                    NULL};
 
 const mmusim_policy_ops *mmusim_policy_find(const char *name)
 {

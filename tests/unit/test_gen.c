@@ -366,6 +366,36 @@ static void test_forkexec(void **state)
     free(a.r);
 }
 
+/* latctx --kernel: 12 more records a pass, in kernel mode, touching the
+ * user token and the pipe buffers of this process and the previous one. */
+static void test_latctx_kernel(void **state)
+{
+    (void)state;
+    mmusim_gen_latctx_params p;
+    mmusim_gen_latctx_init(&p);
+    p.procs = 3;
+    p.size = 16;
+    p.rounds = 2;
+    p.kernel = 1;
+    uint64_t per = 0, total = 0;
+    assert_int_equal(mmusim_gen_latctx_shape(&p, &per, NULL, &total, NULL), 0);
+    assert_int_equal(per, MMUSIM_GEN_LATCTX_FIXED + 5 * 4 + MMUSIM_GEN_LATCTX_KERNEL_RECORDS);
+    collect a = {0};
+    assert_int_equal(mmusim_gen_latctx(&p, sink, &a, NULL), 0);
+    assert_int_equal(a.n, total);
+    size_t kernel = 0, kfetch = 0;
+    for (size_t i = 0; i < a.n; i++) {
+        if (!(a.r[i].ctx & MMUSIM_CTX_KERNEL))
+            continue;
+        kernel++;
+        kfetch += a.r[i].kind == MMUSIM_REC_IFETCH;
+        assert_true(a.r[i].va >= 0xc0000000u || a.r[i].va == MMUSIM_GEN_LATCTX_TOKEN);
+    }
+    assert_int_equal(kernel, 6 * MMUSIM_GEN_LATCTX_KERNEL_RECORDS);
+    assert_int_equal(kfetch, 6 * MMUSIM_GEN_LATCTX_KERNEL_INSNS);
+    free(a.r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -374,6 +404,7 @@ int main(void)
         cmocka_unit_test(test_default_rounds), cmocka_unit_test(test_bad_parameters),
         cmocka_unit_test(test_sink_error),     cmocka_unit_test(test_worldswitch),
         cmocka_unit_test(test_forkexec),
+        cmocka_unit_test(test_latctx_kernel),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

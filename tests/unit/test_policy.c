@@ -437,6 +437,79 @@ static void space_events(void **state)
     mmusim_machine_free(m);
 }
 
+/*
+ * Kernel mappings and seed 000's flawed kernel ASID (armv7, 8-bit ASIDs,
+ * os.kernel_base = 0xc0000000). Records: the kernel, for process 1, reads
+ * the user word 0x30000 (copy_from_user) and its buffer 0xc0200000; then
+ * the same for process 2.
+ *  - asid: the kernel's mappings are global: 0xc0200000 is one page shared
+ *    by both (3 pages mapped: two user pages, one kernel page), the second
+ *    kernel read of it hits the TLB; no stale hit.
+ *  - nonglobal-kernel: the kernel page is non-global, under each process's
+ *    ASID: the second read misses and walks (the duplicated entries seed
+ *    000 worries about); no stale hit.
+ *  - nonglobal-kernel with os.kernel_asid0: the kernel runs with ASID 0
+ *    for both, so its read of 0x30000 for process 2 hits the entry made
+ *    for process 1: one stale hit (another process's page).
+ * A user-mode access to a kernel address is a permission fault.
+ */
+static void kernel_asid(void **state)
+{
+    (void)state;
+    const uint32_t K = MMUSIM_CTX_KERNEL;
+    const mmusim_rec r[] = {rd(1, 0x30000), rd(1 | K, 0x30000), rd(1 | K, 0xc0200000),
+                            rd(2, 0x30000), rd(2 | K, 0x30000), rd(2 | K, 0xc0200000)};
+    static const char *const base[] = {"mmu=true", "cpu.format=armv7", "tlbs.dtlb.entries=8",
+                                       "cpu.dtlb=dtlb", "os.pte_writes=false",
+                                       "os.kernel_base=0xc0000000", NULL};
+    static const char *const variants[3][2] = {
+        {"os.policy=asid", "os.kernel_asid0=false"},
+        {"os.policy=nonglobal-kernel", "os.kernel_asid0=false"},
+        {"os.policy=nonglobal-kernel", "os.kernel_asid0=true"}};
+    const uint64_t stale[3] = {0, 0, 1}, walks[3] = {6, 7, 7};
+    for (int v = 0; v < 3; v++) {
+        mmusim_config c;
+        assert_int_equal(mmusim_config_preset(&c, "empty", NULL), 0);
+        for (const char *const *k = base; *k; k++)
+            assert_int_equal(mmusim_config_set_kv(&c, *k, NULL), 0);
+        assert_int_equal(mmusim_config_set_kv(&c, variants[v][0], NULL), 0);
+        assert_int_equal(mmusim_config_set_kv(&c, variants[v][1], NULL), 0);
+        mmusim_machine *m;
+        assert_int_equal(mmusim_machine_new(&m, &c, NULL), 0);
+        assert_int_equal(mmusim_machine_run(m, r, 6, NULL), 0);
+        mmusim_cpu_counters t;
+        mmusim_machine_total(m, &t);
+        assert_int_equal(t.pages_mapped, 3);
+        assert_int_equal(t.stale_tlb_hits, stale[v]);
+        /* asid: 3 faulting + 3 refilling walks (the kernel's reads of the
+         * token hit the process's entry, the second read of the kernel page
+         * the global one); nonglobal-kernel adds a walk for the kernel page
+         * under ASID 2; with ASID 0 the kernel's first read of the token
+         * walks (no ASID-0 entry yet), its second hits process 1's entry */
+        assert_int_equal(t.walks, walks[v]);
+        mmusim_machine_free(m);
+    }
+    /* a user-mode access to a kernel address: dropped (permission fault) */
+    mmusim_machine *m = machine(base);
+    const mmusim_rec u[] = {rd(1 | K, 0xc0200000), rd(1, 0xc0200000)};
+    assert_int_equal(mmusim_machine_run(m, u, 2, NULL), 0);
+    mmusim_cpu_counters t;
+    mmusim_machine_total(m, &t);
+    assert_int_equal(t.faults_unresolved, 1);
+    mmusim_machine_free(m);
+    /* the flawed variant belongs to nonglobal-kernel only */
+    static const char *const bad[] = {"mmu=true", "cpu.format=armv7", "os.policy=asid",
+                                      "os.kernel_asid0=true", NULL};
+    mmusim_config c;
+    assert_int_equal(mmusim_config_preset(&c, "empty", NULL), 0);
+    for (const char *const *k = bad; *k; k++)
+        assert_int_equal(mmusim_config_set_kv(&c, *k, NULL), 0);
+    mmusim_diag d;
+    memset(&d, 0, sizeof d);
+    assert_int_equal(mmusim_machine_new(&m, &c, &d), -MMUSIM_E_CONFIG);
+    assert_non_null(strstr(d.msg, "nonglobal-kernel"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -447,6 +520,7 @@ int main(void)
         cmocka_unit_test(fass_isolation),
         cmocka_unit_test(vmid_vms),
         cmocka_unit_test(space_events),
+        cmocka_unit_test(kernel_asid),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
