@@ -686,11 +686,12 @@ int mmusim_machine_new(mmusim_machine **out, const mmusim_config *c, mmusim_diag
         m->kbase = c->os_kernel_base;
     }
     if (c->mmu && c->os_kernel_asid0 && (!m->pol || !m->pol->kernel_nonglobal)) {
+        const char *pname = m->pol ? m->pol->name : "this policy"; /* static: outlives m */
         mmusim_machine_free(m);
         return mmusim_diag_set(d, -MMUSIM_E_CONFIG,
                                "os.kernel_asid0: the flawed kernel ASID is a variant of "
                                "os.policy=nonglobal-kernel, not of %s",
-                               m->pol ? m->pol->name : "this policy");
+                               pname);
     }
     if (m->pol && m->pol->uses_cpd) {
         /* one first-level table for every context: 16 KiB, aligned, empty */
