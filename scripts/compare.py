@@ -8,7 +8,7 @@ Workloads:
   ring   mmusim gen latctx --procs 8 --size 4K --stack low: an lmbench lat_ctx-like ring of 8
          processes passing a token, each summing 4 KiB per pass (docs/workloads.md)
   progs  the shipped traces of sort, gzip and mawk (traces/) run as three processes on one core,
-         switching every 100,000 records (mmusim run --quantum)
+         taking round-robin turns of 100,000 instructions (mmusim run --quantum)
 Presets and policies (docs/policies.md):
   sa1100, arm926          full-flush (what ARMv4/v5 Linux does) and fass
   cortex-a9, cortex-a53   asid (what ARMv6+ Linux does) and full-flush (for scale)

@@ -79,60 +79,95 @@ static int replay_machine(mmusim_machine *m, const char *path, int fmt, mmusim_r
 
 /*
  * Several traces with translation on: each trace is a process, its own
- * address space (context k, or k << 24 | the recorded context), on core
- * k mod cpu.cores. They take turns of `quantum` records, round-robin,
- * each turn starting with a SWITCH of its context onto its core, so
- * traces sharing a core are time-sliced and traces on different cores
- * interleave in steps of a quantum (docs/architecture.md, "Cores").
+ * address space (context k << 24 | the recorded context, the kernel-mode
+ * bit kept), on core k mod cpu.cores. A round-robin scheduler: each turn
+ * starts with a SWITCH of the trace's context onto its core and runs
+ * `quantum` instructions (instruction-fetch records) of it, or 8 x quantum
+ * records if it fetches fewer instructions than that (data-only traces),
+ * then the next trace takes its turn. Traces sharing a core are so
+ * time-sliced; traces on different cores interleave a quantum at a time
+ * (docs/architecture.md, "Cores").
  */
+typedef struct proc {
+    mmusim_trace_reader *r;
+    mmusim_rec *buf; /* records read, not yet run: [off, n) */
+    size_t n, off;
+} proc;
+
 static int replay_processes(mmusim_machine *m, const char *const *traces, int ntraces, int fmt,
                             uint64_t quantum, mmusim_rec *buf, uint64_t *by_kind, mmusim_diag *d)
 {
-    mmusim_trace_reader *r[256] = {0};
+    (void)buf;
+    proc pr[128];
+    memset(pr, 0, sizeof pr);
     int live = 0, rc = 0;
-    for (int k = 0; k < ntraces && !rc; k++)
-        if (!(rc = mmusim_trace_open(&r[k], traces[k], fmt, d)))
+    if (ntraces > 128)
+        return mmusim_diag_set(d, -MMUSIM_E_RANGE,
+                               "%d traces: at most 128 run as processes (contexts k << 24)",
+                               ntraces);
+    for (int k = 0; k < ntraces && !rc; k++) {
+        if (!(pr[k].buf = malloc(BATCH * sizeof *pr[k].buf)))
+            rc = mmusim_diag_set(d, -MMUSIM_E_NOMEM, "out of memory");
+        else if (!(rc = mmusim_trace_open(&pr[k].r, traces[k], fmt, d)))
             live++;
+    }
     const unsigned cores = mmusim_machine_ncores(m);
     while (!rc && live) {
         for (int k = 0; k < ntraces && !rc; k++) {
-            if (!r[k])
+            proc *p = &pr[k];
+            if (!p->r && p->off == p->n)
                 continue;
-            uint64_t done = 0;
             mmusim_rec sw = {.kind = MMUSIM_REC_SWITCH, .ctx = (uint32_t)k << 24,
                              .arg = (uint64_t)k % cores, .size = 0};
             rc = mmusim_machine_run(m, &sw, 1, d);
             by_kind[MMUSIM_REC_SWITCH]++;
-            while (!rc && done < quantum) {
-                size_t want = quantum - done < BATCH ? (size_t)(quantum - done) : BATCH;
-                long n = mmusim_trace_read(r[k], buf, want, d);
-                if (n < 0) {
-                    rc = (int)n;
-                    break;
+            uint64_t insns = 0, recs = 0;
+            while (!rc && insns < quantum && recs < 8 * quantum) {
+                if (p->off == p->n) {
+                    if (!p->r)
+                        break;
+                    long n = mmusim_trace_read(p->r, p->buf, BATCH, d);
+                    if (n < 0) {
+                        rc = (int)n;
+                        break;
+                    }
+                    if (n == 0) {
+                        mmusim_trace_close(p->r);
+                        p->r = NULL;
+                        live--;
+                        break;
+                    }
+                    p->n = (size_t)n;
+                    p->off = 0;
+                    for (long i = 0; i < n; i++) {
+                        mmusim_rec *x = &p->buf[i];
+                        by_kind[x->kind <= MMUSIM_REC__LAST ? x->kind : 0]++;
+                        x->ctx = (x->ctx & MMUSIM_CTX_KERNEL) | (uint32_t)k << 24 |
+                                 (x->ctx & 0xffffffu);
+                        if (x->kind == MMUSIM_REC_SWITCH)
+                            x->arg = (uint64_t)k % cores; /* a trace stays on its core */
+                    }
                 }
-                if (n == 0) {
-                    mmusim_trace_close(r[k]);
-                    r[k] = NULL;
-                    live--;
-                    break;
+                /* up to the instruction that fills the quantum */
+                size_t j = p->off;
+                while (j < p->n && insns < quantum && recs < 8 * quantum) {
+                    insns += p->buf[j].kind == MMUSIM_REC_IFETCH;
+                    recs++;
+                    j++;
                 }
-                for (long i = 0; i < n; i++) {
-                    by_kind[buf[i].kind <= MMUSIM_REC__LAST ? buf[i].kind : 0]++;
-                    buf[i].ctx = (uint32_t)k << 24 | (buf[i].ctx & 0xffffffu);
-                    if (buf[i].kind == MMUSIM_REC_SWITCH)
-                        buf[i].arg = (uint64_t)k % cores; /* a trace stays on its core */
-                }
-                if ((rc = mmusim_machine_run(m, buf, (size_t)n, d))) {
+                if ((rc = mmusim_machine_run(m, p->buf + p->off, j - p->off, d))) {
                     char msg[sizeof d->msg];
                     snprintf(msg, sizeof msg, "%s", d->msg);
                     mmusim_diag_set(d, rc, "%s: %s", traces[k], msg);
                 }
-                done += (uint64_t)n;
+                p->off = j;
             }
         }
     }
-    for (int k = 0; k < ntraces; k++)
-        mmusim_trace_close(r[k]);
+    for (int k = 0; k < ntraces && k < 128; k++) {
+        mmusim_trace_close(pr[k].r);
+        free(pr[k].buf);
+    }
     return rc;
 }
 
@@ -228,7 +263,7 @@ int cmd_run(int argc, char **argv)
     memset(&co, 0, sizeof co);
     const char *json = NULL, *csv = NULL, *traces[256];
     int ntraces = 0, fmt = MMUSIM_TRACE_AUTO, quiet = 0;
-    uint64_t quantum = 1000000; /* records a trace runs before the next takes its turn */
+    uint64_t quantum = 1000000; /* instructions a trace runs before the next takes its turn */
     for (int i = 1; i < argc; i++) {
         int k = cli_config_opt(&co, "run", argc, argv, &i);
         if (k < 0)
@@ -250,7 +285,8 @@ int cmd_run(int argc, char **argv)
             char *end;
             unsigned long long q = strtoull(argv[++i], &end, 10);
             if (*end || q == 0 || argv[i][0] == '-')
-                return cli_usage_error("run", "--quantum: expected a number of records >= 1, not '%s'",
+                return cli_usage_error("run",
+                                       "--quantum: expected a number of instructions >= 1, not '%s'",
                                        argv[i]);
             quantum = q;
         } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q"))
