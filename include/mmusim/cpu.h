@@ -84,6 +84,9 @@ typedef struct mmusim_cpu_counters {
     uint64_t dropped[2];                       /* ... of them, instruction fetches and data */
     uint64_t pages_mapped;                     /* pages the first-touch mapper mapped (stage 1) */
     uint64_t s2_pages_mapped;                  /* ... and stage 2 */
+    uint64_t cow_shared;                       /* pages a fork shared copy-on-write */
+    uint64_t cow_copies;                       /* ... copied on a write (another space mapped it) */
+    uint64_t cow_reuses;                       /* ... made writable in place (the last mapper) */
     uint64_t pte_writes;                       /* descriptors the mapper stored through the
                                                 * D-cache */
     uint64_t pte_cleans;                       /* ... and cleaned for a walker that reads below

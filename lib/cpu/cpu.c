@@ -84,6 +84,7 @@ typedef struct actx {
     vma *vmas;        /* from MAP events: the permissions first-touch pages get */
     size_t nvmas, capvmas;
     uint64_t *frames; /* data frames (4 KiB units: base | lg2 of the run) it was given */
+    uint64_t *fva;    /* ... and the (M)VA each was mapped at */
     size_t nframes, capframes;
     mmusim_frames *from; /* ... by this allocator */
 } actx;
@@ -170,6 +171,9 @@ struct mmusim_machine {
     void *pst;
     uint64_t cpd;                 /* the caching page directory, if the policy uses one */
     mmusim_pt *kpt;               /* the kernel's space (os.kernel_base and up), shared */
+    uint64_t *refk;               /* copy-on-write frame counts (ref_slot) */
+    uint32_t *refv;
+    size_t nrefs, caprefs;
     uint64_t kbase;
     int tracked;                  /* a policy action has removed something: look for
                                    * switch-induced misses (until then, none can exist) */
@@ -187,6 +191,7 @@ const char *mmusim_cycle_cause_name(int cause)
 
 static int default_handler(void *ud, mmusim_machine *m, const mmusim_fault_info *f,
                            mmusim_diag *d);
+static int cow_break(mmusim_machine *m, unsigned c, uint32_t ctx, uint64_t mva, mmusim_diag *d);
 
 /* ------------------------------------------------------------------ */
 /* contexts and counter slots */
@@ -713,6 +718,7 @@ void mmusim_machine_free(mmusim_machine *m)
         mmusim_pt_free(m->ctxs[i].pt);
         free(m->ctxs[i].vmas);
         free(m->ctxs[i].frames);
+        free(m->ctxs[i].fva);
     }
     mmusim_pt_free(m->kpt);
     for (size_t i = 0; i < m->nvms; i++) {
@@ -731,6 +737,8 @@ void mmusim_machine_free(mmusim_machine *m)
     if (m->pol)
         m->pol->fini(m->pst);
     free(m->ctxs);
+    free(m->refk);
+    free(m->refv);
     free(m->slots);
     free(m->order);
     free(m);
@@ -992,6 +1000,83 @@ static int core_for(mmusim_machine *m, uint32_t ctx, unsigned *out, mmusim_diag 
 /* ------------------------------------------------------------------ */
 /* the first-touch mapper */
 
+/* Remembers a data frame of a context (given back when the space ends). */
+static int remember(actx *ax, uint64_t va, uint64_t fr, mmusim_diag *d)
+{
+    if (ax->nframes == ax->capframes) {
+        size_t cap = ax->capframes ? 2 * ax->capframes : 64;
+        uint64_t *n = realloc(ax->frames, cap * sizeof *n);
+        if (n)
+            ax->frames = n;
+        uint64_t *v = n ? realloc(ax->fva, cap * sizeof *v) : NULL;
+        if (!n || !v)
+            return mmusim_diag_set(d, -MMUSIM_E_NOMEM, "out of memory (frames)");
+        ax->fva = v;
+        ax->capframes = cap;
+    }
+    ax->fva[ax->nframes] = va;
+    ax->frames[ax->nframes++] = fr;
+    return 0;
+}
+
+/*
+ * Frames shared copy-on-write after a fork: how many address spaces map
+ * each (a frame absent from the table has one). Open addressing on the
+ * frame's address; entries are never removed (a count falls back to 1).
+ */
+static uint32_t *ref_slot(mmusim_machine *m, uint64_t pa, int create)
+{
+    if (create && (m->nrefs + 1) * 2 > m->caprefs) {
+        size_t cap = m->caprefs ? 2 * m->caprefs : 256;
+        uint64_t *k = calloc(cap, sizeof *k);
+        uint32_t *v = calloc(cap, sizeof *v);
+        if (!k || !v) {
+            free(k);
+            free(v);
+            return NULL;
+        }
+        for (size_t i = 0; i < m->caprefs; i++)
+            if (m->refk[i]) {
+                size_t j = (size_t)(m->refk[i] * 0x9e3779b97f4a7c15ull >> 20) & (cap - 1);
+                while (k[j])
+                    j = (j + 1) & (cap - 1);
+                k[j] = m->refk[i];
+                v[j] = m->refv[i];
+            }
+        free(m->refk);
+        free(m->refv);
+        m->refk = k;
+        m->refv = v;
+        m->caprefs = cap;
+    }
+    if (!m->caprefs)
+        return NULL;
+    const uint64_t key = pa | 1; /* never 0 */
+    size_t j = (size_t)(key * 0x9e3779b97f4a7c15ull >> 20) & (m->caprefs - 1);
+    while (m->refk[j] && m->refk[j] != key)
+        j = (j + 1) & (m->caprefs - 1);
+    if (!m->refk[j]) {
+        if (!create)
+            return NULL;
+        m->refk[j] = key;
+        m->refv[j] = 1;
+        m->nrefs++;
+    }
+    return &m->refv[j];
+}
+
+/* Gives a frame back, unless another address space still maps it. */
+static void release_frame(mmusim_machine *m, mmusim_frames *from, uint64_t fr)
+{
+    const uint64_t pa = fr & ~0xfffull;
+    uint32_t *r = ref_slot(m, pa, 0);
+    if (r && *r > 1) {
+        (*r)--;
+        return;
+    }
+    (void)mmusim_frames_release(from, pa, 1ull << (fr & 0x3f), NULL);
+}
+
 /*
  * The permissions of a first-touch page: from the MAP event (VMA) that
  * covers it, else read, write and execute. The kernel may always read and
@@ -1079,18 +1164,8 @@ int mmusim_machine_map_first_touch(mmusim_machine *m, uint32_t ctx, unsigned sta
         (void)mmusim_frames_release(m->stage2 ? m->vms[vi].ipas : m->data, pa, fbytes, NULL);
         return rc;
     }
-    /* remember the frame, given back when the address space ends */
-    if (ax->nframes == ax->capframes) {
-        size_t cap = ax->capframes ? 2 * ax->capframes : 64;
-        uint64_t *n = realloc(ax->frames, cap * sizeof *n);
-        if (!n)
-            return mmusim_diag_set(d, -MMUSIM_E_NOMEM, "out of memory (frames)");
-        ax->frames = n;
-        ax->capframes = cap;
-    }
-    ax->frames[ax->nframes++] = pa | mmusim__lg2(fbytes);
     ax->from = m->stage2 ? m->vms[vi].ipas : m->data;
-    return 0;
+    return remember(ax, base, pa | mmusim__lg2(fbytes), d);
 }
 
 /*
@@ -1160,6 +1235,9 @@ static int default_handler(void *ud, mmusim_machine *m, const mmusim_fault_info 
                            mmusim_diag *d)
 {
     (void)ud;
+    if (f->fault.type == MMUSIM_FAULT_PERMISSION && f->fault.stage == 1 &&
+        f->access == MMUSIM_XA_WRITE)
+        return cow_break(m, f->core, f->ctx, f->fault.far, d);
     if (f->fault.type != MMUSIM_FAULT_TRANSLATION)
         return 0;
     /* the MVA: with FCSE the tables are indexed by it */
@@ -1751,7 +1829,8 @@ static int unmap_maintenance(mmusim_machine *m, uint32_t ctx, uint64_t mva, uint
         return mmusim_diag_set(d, -MMUSIM_E_NOMEM, "out of memory (counters)");
     saved = m->cur[c]; /* slot_get may have moved the slots */
     m->cur[c] = cnt;
-    rc = perform(m, c, &acts, d);
+    /* not a switch: what this removes is not remembered as switch-induced */
+    rc = perform_one(m, c, &acts, d);
     m->cur[c] = saved;
     return rc;
 }
@@ -1786,8 +1865,7 @@ static int end_space(mmusim_machine *m, uint32_t ctx, int exiting, mmusim_diag *
     if (exiting && m->pol && m->pol->exit)
         m->pol->exit(m->pst, ctx);
     for (size_t k = 0; k < a->nframes; k++)
-        (void)mmusim_frames_release(a->from, a->frames[k] & ~0xfffull,
-                                    1ull << (a->frames[k] & 0x3f), NULL);
+        release_frame(m, a->from, a->frames[k]);
     a->nframes = 0;
     a->nvmas = 0;
     mmusim_pt_free(a->pt);
@@ -1798,6 +1876,123 @@ static int end_space(mmusim_machine *m, uint32_t ctx, int exiting, mmusim_diag *
             m->cur[c] = NULL;
         }
     return 0;
+}
+
+/*
+ * FORK: the child (a fresh space) gets the parent's VMAs and, copy-on-write,
+ * its pages: every page the parent has mapped is mapped in the child to
+ * the same frame, and both copies become read-only (Linux's
+ * copy_page_range and ptep_set_wrprotect); the frame's count goes up.
+ * Then the parent's TLB entries (and VIVT lines) go as its policy's
+ * unmapping says (flush_tlb_mm after the copy). Each page shared costs
+ * timing.map to the parent, as fault work. A write to either copy later is
+ * a permission fault that cow_break resolves.
+ */
+static int fork_space(mmusim_machine *m, uint32_t parent, uint32_t child, mmusim_diag *d)
+{
+    size_t pi, ci;
+    int rc;
+    if (!find_ctx(m, parent, &pi) && (rc = new_ctx(m, parent, &pi, d)))
+        return rc;
+    if (child == parent)
+        return mmusim_diag_set(d, -MMUSIM_E_FORMAT, "fork of context %" PRIu32 " into itself",
+                               parent);
+    if (find_ctx(m, child, &ci) && m->ctxs[ci].pt && m->ctxs[ci].nframes)
+        if ((rc = end_space(m, child, 1, d))) /* the id is reused: its old space ends */
+            return rc;
+    if (!find_ctx(m, child, &ci) && (rc = new_ctx(m, child, &ci, d)))
+        return rc;
+    actx *p = &m->ctxs[pi], *ch = &m->ctxs[ci]; /* after new_ctx: the array may move */
+    if (!ch->pt) {
+        mmusim_pt_opts o = {.sctlr = sctlr_of(m->fmt), .tcr = s1_tcr(m)};
+        if ((rc = mmusim_pt_new(&ch->pt, m->fmt, m->mem, m->tables, &o, d)))
+            return rc;
+    }
+    for (size_t k = p->nvmas; k-- > 0;)
+        if ((rc = vma_add(ch, p->vmas[k].start, p->vmas[k].end, p->vmas[k].prot)))
+            return mmusim_diag_set(d, rc, "out of memory (VMAs)");
+    ch->fcseidr = p->fcseidr;
+    ch->from = p->from;
+    uint64_t shared = 0;
+    for (size_t k = 0; k < p->nframes && p->pt; k++) {
+        mmusim_pt_mapping mp;
+        const uint64_t pa = p->frames[k] & ~0xfffull;
+        if (mmusim_pt_query(p->pt, p->fva[k], &mp, NULL) != 1 || mp.pa != pa ||
+            mp.va != p->fva[k])
+            continue; /* unmapped, or remapped since */
+        mmusim_pt_attrs ro = mp.attrs;
+        ro.perm &= (uint8_t)~(MMUSIM_PERM_UW | MMUSIM_PERM_PW);
+        if (ro.perm != mp.attrs.perm && (rc = mmusim_pt_protect(p->pt, mp.va, mp.bytes, &ro, d)))
+            return rc;
+        if ((rc = mmusim_pt_map(ch->pt, mp.va, pa, mp.bytes, &ro, d)))
+            return rc;
+        uint32_t *ref = ref_slot(m, pa, 1);
+        if (!ref)
+            return mmusim_diag_set(d, -MMUSIM_E_NOMEM, "out of memory (frame counts)");
+        (*ref)++;
+        if ((rc = remember(ch, mp.va, p->frames[k], d)))
+            return rc;
+        shared++;
+    }
+    /* the parent's entries are read-write no more */
+    const uint64_t top = is_32bit(m->fmt) ? 1ull << 32 : 1ull << m->cfg.cpu.va_bits;
+    if (shared && (rc = unmap_maintenance(m, parent, 0, top, d)))
+        return rc;
+    const int run = running_on(m, parent);
+    mmusim_cpu_counters *cnt = slot_get(m, run >= 0 ? (unsigned)run : m->cur_core, parent);
+    if (!cnt)
+        return mmusim_diag_set(d, -MMUSIM_E_NOMEM, "out of memory (counters)");
+    cnt->cow_shared += shared;
+    cnt->cycles[MMUSIM_CYC_FAULT] += shared * m->cfg.timing.map;
+    return 0;
+}
+
+/*
+ * A write to a read-only page that its VMA lets the space write: a
+ * copy-on-write page after a fork. If another space still maps the frame,
+ * the page gets a frame of its own (the copy); if not, it is made writable
+ * in place. The stale read-only translation goes as the policy's unmapping
+ * says before the access retries. Returns 1 (retry), 0 (not such a page),
+ * or a negative error. Costs timing.map, as fault work.
+ */
+static int cow_break(mmusim_machine *m, unsigned c, uint32_t ctx, uint64_t mva, mmusim_diag *d)
+{
+    size_t i;
+    if (!find_ctx(m, ctx, &i) || !m->ctxs[i].pt)
+        return 0;
+    actx *a = &m->ctxs[i];
+    mmusim_pt_mapping mp;
+    if (mmusim_pt_query(a->pt, mva, &mp, NULL) != 1 || (mp.attrs.perm & MMUSIM_PERM_UW) ||
+        !(perm_of(m, a, mp.va) & MMUSIM_PERM_UW))
+        return 0;
+    mmusim_pt_attrs rw = mp.attrs;
+    rw.perm = (uint8_t)perm_of(m, a, mp.va);
+    uint32_t *ref = ref_slot(m, mp.pa, 0);
+    int rc;
+    mmusim_cpu_counters *cnt = m->cur[c];
+    if (ref && *ref > 1) {
+        const uint64_t fbytes = mp.bytes < MMUSIM_FRAME_BYTES ? MMUSIM_FRAME_BYTES : mp.bytes;
+        uint64_t pa;
+        if ((rc = mmusim_frames_alloc(a->from, fbytes, mp.bytes > MMUSIM_FRAME_BYTES ? mp.bytes : 0,
+                                      &pa, d)))
+            return rc;
+        if ((rc = mmusim_pt_unmap(a->pt, mp.va, mp.bytes, d)) ||
+            (rc = mmusim_pt_map(a->pt, mp.va, pa, mp.bytes, &rw, d)))
+            return rc;
+        (*ref)--;
+        /* this space's record of the old frame now names the new one */
+        for (size_t k = 0; k < a->nframes; k++)
+            if (a->fva[k] == mp.va && (a->frames[k] & ~0xfffull) == mp.pa)
+                a->frames[k] = pa | mmusim__lg2(fbytes);
+        cnt->cow_copies++;
+    } else {
+        if ((rc = mmusim_pt_protect(a->pt, mp.va, mp.bytes, &rw, d)))
+            return rc;
+        cnt->cow_reuses++;
+    }
+    cnt->cycles[MMUSIM_CYC_FAULT] += m->cfg.timing.map;
+    rc = unmap_maintenance(m, ctx, mp.va, mp.bytes, d);
+    return rc ? rc : 1;
 }
 
 static int space_event(mmusim_machine *m, const mmusim_rec *r, mmusim_diag *d)
@@ -1868,17 +2063,9 @@ static int space_event(mmusim_machine *m, const mmusim_rec *r, mmusim_diag *d)
         }
         break;
     }
-    case MMUSIM_REC_FORK: {
-        /* The child (arg) gets the parent's VMAs; its pages fault in afresh
-         * (copy-on-write sharing of frames is not modelled). */
-        size_t ci;
-        if (!find_ctx(m, (uint32_t)r->arg, &ci) && (rc = new_ctx(m, (uint32_t)r->arg, &ci, d)))
-            return rc;
-        a = &m->ctxs[i]; /* new_ctx may have moved the contexts */
-        for (size_t k = a->nvmas; k-- > 0 && !rc;)
-            rc = vma_add(&m->ctxs[ci], a->vmas[k].start, a->vmas[k].end, a->vmas[k].prot);
+    case MMUSIM_REC_FORK:
+        rc = fork_space(m, r->ctx, (uint32_t)r->arg, d);
         break;
-    }
     default:
         m->events_skipped++;
         return 0;

@@ -185,6 +185,9 @@ int mmusim_stats_add_machine(mmusim_stats *s, const mmusim_machine *m)
     PUT(s, rc, "faults.pages_mapped", t.pages_mapped);
     PUT(s, rc, "faults.s2_pages_mapped", t.s2_pages_mapped);
     PUT(s, rc, "faults.pte_writes", t.pte_writes);
+    PUT(s, rc, "faults.cow_shared", t.cow_shared);
+    PUT(s, rc, "faults.cow_copies", t.cow_copies);
+    PUT(s, rc, "faults.cow_reuses", t.cow_reuses);
     PUT(s, rc, "faults.pte_cleans", t.pte_cleans);
     PUT(s, rc, "maint.tlbi_ops", t.tlbi_ops);
     PUT(s, rc, "maint.tlbi_entries", t.tlbi_entries);

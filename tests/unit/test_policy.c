@@ -417,8 +417,9 @@ static void space_events(void **state)
     mmusim_machine_total(m, &t);
     assert_int_equal(t.tlbi_ops, before_tlbi + 1);
     assert_int_equal(t.pages_mapped, before_mapped + 1);
+    /* two TLBI ASID: the fork's (its pages became copy-on-write) and the exit's */
     const mmusim_tlb_stats *st = mmusim_tlb_stats_of(mmusim_machine_tlb(m, 0, 0));
-    assert_int_equal(st->maint_ops[MMUSIM_TLBI_ASID], 1);
+    assert_int_equal(st->maint_ops[MMUSIM_TLBI_ASID], 2);
     mmusim_machine_free(m);
 
     /* full-flush on a VIVT L1D: unmapping a page of the running context
@@ -510,6 +511,37 @@ static void kernel_asid(void **state)
     assert_non_null(strstr(d.msg, "nonglobal-kernel"));
 }
 
+/*
+ * Copy-on-write (armv7, asid): the parent writes page A and reads page B;
+ * FORK shares both with the child read-only (2 pages shared, one TLBI ASID
+ * for the parent's now read-only entries); the child's read of B needs no
+ * mapping of its own; the child's write to A is a permission fault that
+ * copies the page (A's frame is mapped twice); the parent's write to A
+ * then finds the frame its own and makes it writable in place.
+ */
+static void copy_on_write(void **state)
+{
+    (void)state;
+    static const char *const kv[] = {"mmu=true", "cpu.format=armv7", "tlbs.dtlb.entries=8",
+                                     "cpu.dtlb=dtlb", "os.pte_writes=false", NULL};
+    mmusim_machine *m = machine(kv);
+    const mmusim_rec r[] = {wr(1, 0x400000), rd(1, 0x401000), evr(MMUSIM_REC_FORK, 1, 0, 2, 0),
+                            rd(2, 0x401000), wr(2, 0x400000), wr(1, 0x400000), rd(2, 0x400000)};
+    assert_int_equal(mmusim_machine_run(m, r, 7, NULL), 0);
+    mmusim_cpu_counters t;
+    mmusim_machine_total(m, &t);
+    assert_int_equal(t.pages_mapped, 2); /* the parent's A and B; the child maps none */
+    assert_int_equal(t.cow_shared, 2);
+    assert_int_equal(t.cow_copies, 1);
+    assert_int_equal(t.cow_reuses, 1);
+    assert_int_equal(t.faults[MMUSIM_FAULT_PERMISSION], 2);
+    assert_int_equal(t.faults_unresolved, 0);
+    assert_int_equal(t.accesses[MMUSIM_A_WRITE], 3);
+    const mmusim_tlb_stats *st = mmusim_tlb_stats_of(mmusim_machine_tlb(m, 0, 0));
+    assert_int_equal(st->maint_ops[MMUSIM_TLBI_ASID], 1); /* the fork's flush of the parent */
+    mmusim_machine_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -521,6 +553,7 @@ int main(void)
         cmocka_unit_test(vmid_vms),
         cmocka_unit_test(space_events),
         cmocka_unit_test(kernel_asid),
+        cmocka_unit_test(copy_on_write),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
