@@ -15,6 +15,7 @@
 #include "mmusim/fold.h"
 #include "mmusim/cpu.h"
 #include "mmusim/policy.h"
+#include "mmusim/os.h"
 #include "mmusim/gen.h"
 
 #endif

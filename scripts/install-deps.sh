@@ -6,7 +6,7 @@
 set -euo pipefail
 # libclang-rt-14-dev holds the libFuzzer and sanitizer runtimes, which clang only recommends.
 # qemu-system-arm and the two cross binutils run the QEMU oracle test (tests/oracle/qemu).
-pkgs=(build-essential cmake pkg-config libzstd-dev zstd libyaml-dev libcmocka-dev valgrind clang libclang-rt-14-dev python3
+pkgs=(build-essential cmake pkg-config libzstd-dev zstd libyaml-dev libelf-dev libcmocka-dev valgrind clang libclang-rt-14-dev python3
       qemu-system-arm binutils-arm-none-eabi binutils-aarch64-linux-gnu)
 missing=()
 for p in "${pkgs[@]}"; do

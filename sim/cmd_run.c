@@ -199,8 +199,35 @@ static void run_counts(mmusim_stats *s, const char *const *traces, int ntraces,
  * machine's own (TLBs, walks, cycles by cause, contexts); JSON and CSV
  * carry every figure.
  */
+/* --elf: the MAP records of a binary's segments, run through the machine. */
+static int to_machine(void *ud, const mmusim_rec *recs, size_t n, mmusim_diag *d)
+{
+    return mmusim_machine_run(ud, recs, n, d);
+}
+
+/* "FILE[@BIAS]" -> path and bias (0x hex or decimal). */
+static int elf_spec(const char *spec, char *path, size_t len, uint64_t *bias)
+{
+    const char *at = strrchr(spec, '@');
+    *bias = 0;
+    size_t pl = at ? (size_t)(at - spec) : strlen(spec);
+    if (!pl || pl >= len)
+        return -1;
+    memcpy(path, spec, pl);
+    path[pl] = '\0';
+    if (at) {
+        char *end;
+        unsigned long long b = strtoull(at + 1, &end, 0);
+        if (!at[1] || *end)
+            return -1;
+        *bias = b;
+    }
+    return 0;
+}
+
 static int run_machine(const mmusim_config *cfg, const char *const *traces, int ntraces, int fmt,
-                       uint64_t quantum, const char *json, const char *csv, int quiet)
+                       uint64_t quantum, const char *const *elfs, int nelfs, const char *json,
+                       const char *csv, int quiet)
 {
     mmusim_diag d;
     mmusim_diag_clear(&d);
@@ -218,9 +245,16 @@ static int run_machine(const mmusim_config *cfg, const char *const *traces, int 
     }
     uint64_t by_kind[MMUSIM_REC__LAST + 1] = {0};
     double t0 = now();
-    if (ntraces == 1)
+    /* the k-th --elf gives the k-th trace's address space its segments */
+    for (int k = 0; k < nelfs && !rc; k++) {
+        char path[4096];
+        uint64_t bias;
+        elf_spec(elfs[k], path, sizeof path, &bias); /* checked when parsed */
+        rc = mmusim_elf_maps(path, ntraces == 1 ? 0 : (uint32_t)k << 24, bias, to_machine, m, &d);
+    }
+    if (!rc && ntraces == 1)
         rc = replay_machine(m, traces[0], fmt, buf, by_kind, &d);
-    else
+    else if (!rc)
         rc = replay_processes(m, traces, ntraces, fmt, quantum, buf, by_kind, &d);
     if (!rc)
         rc = mmusim_machine_finish(m, &d);
@@ -264,6 +298,8 @@ int cmd_run(int argc, char **argv)
     const char *json = NULL, *csv = NULL, *traces[256];
     int ntraces = 0, fmt = MMUSIM_TRACE_AUTO, quiet = 0;
     uint64_t quantum = 1000000; /* instructions a trace runs before the next takes its turn */
+    const char *elfs[128];
+    int nelfs = 0;
     for (int i = 1; i < argc; i++) {
         int k = cli_config_opt(&co, "run", argc, argv, &i);
         if (k < 0)
@@ -272,7 +308,7 @@ int cmd_run(int argc, char **argv)
             continue;
         const char *a = argv[i];
         if ((!strcmp(a, "--json") || !strcmp(a, "--csv") || !strcmp(a, "--format") ||
-             !strcmp(a, "--quantum")) && i + 1 >= argc)
+             !strcmp(a, "--quantum") || !strcmp(a, "--elf")) && i + 1 >= argc)
             return cli_usage_error("run", "%s needs a value", a);
         if (!strcmp(a, "--json"))
             json = argv[++i];
@@ -281,6 +317,12 @@ int cmd_run(int argc, char **argv)
         else if (!strcmp(a, "--format")) {
             if (mmusim_trace_format_parse(argv[++i], &fmt))
                 return cli_usage_error("run", "unknown trace format '%s' (native, lackey, din)", argv[i]);
+        } else if (!strcmp(a, "--elf")) {
+            char path[4096];
+            uint64_t bias;
+            if (nelfs >= 128 || elf_spec(argv[++i], path, sizeof path, &bias))
+                return cli_usage_error("run", "--elf: expected FILE or FILE@BIAS, not '%s'", argv[i]);
+            elfs[nelfs++] = argv[i];
         } else if (!strcmp(a, "--quantum")) {
             char *end;
             unsigned long long q = strtoull(argv[++i], &end, 10);
@@ -309,7 +351,9 @@ int cmd_run(int argc, char **argv)
     if (rc)
         return rc;
     if (cfg.mmu)
-        return run_machine(&cfg, traces, ntraces, fmt, quantum, json, csv, quiet);
+        return run_machine(&cfg, traces, ntraces, fmt, quantum, elfs, nelfs, json, csv, quiet);
+    if (nelfs)
+        return cli_usage_error("run", "--elf needs translation on (--set mmu=true)");
 
     mmusim_diag d;
     mmusim_diag_clear(&d);
