@@ -44,7 +44,11 @@ static const char gen_usage[] =
     "  forkexec  a parent (ctx 1) forking, exec-ing and reaping short children (ctx 2..65,\n"
     "           reused), each mapping and touching its own pages: address-space events\n"
     "           mmusim gen forkexec [--children C] [--pages P] -o FILE.mtr\n"
-    "           defaults C 200, P 16; per child: 23 + 10*P records\n";
+    "           defaults C 200, P 16; per child: 23 + 10*P records\n"
+    "  combine  recorded traces as processes in one trace: trace k is context k << 24 on\n"
+    "           core k mod C, taking round-robin turns of N instructions\n"
+    "           mmusim gen combine [--quantum N] [--cores C] -o FILE.mtr TRACE...\n"
+    "           defaults N 1000000, C 1 (what mmusim run does with several traces)\n";
 
 static int parse_uint(const char *s, uint64_t max, uint64_t *out)
 {
@@ -294,10 +298,140 @@ static int gen_forkexec(int argc, char **argv)
     return CLI_OK;
 }
 
+/*
+ * combine: recorded traces as processes, in one trace. Trace k becomes
+ * context k << 24 (its own contexts in the low 24 bits, the kernel-mode
+ * bit kept) and takes round-robin turns of `quantum` instructions (or 8 x
+ * quantum records, for traces without instruction fetches), each turn
+ * opened by a SWITCH onto core k mod `cores`: what mmusim run does with
+ * several traces, written down so that any tool can replay it.
+ */
+static int gen_combine(int argc, char **argv)
+{
+    const char *cmd = "gen combine", *path = NULL, *in[128];
+    int nin = 0;
+    uint64_t quantum = 1000000, cores = 1;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            fputs(gen_usage, stdout);
+            return CLI_OK;
+        }
+        if (!strcmp(a, "--quantum") || !strcmp(a, "--cores") || !strcmp(a, "-o") ||
+            !strcmp(a, "--output")) {
+            if (i + 1 >= argc)
+                return cli_usage_error(cmd, "%s needs a value", a);
+            const char *v = argv[++i];
+            uint64_t x;
+            if (a[1] == 'o' || !strcmp(a, "--output")) {
+                path = v;
+            } else if (parse_uint(v, !strcmp(a, "--cores") ? 8 : UINT32_MAX, &x) || !x) {
+                return cli_usage_error(cmd, "%s needs a positive number%s, not '%s'", a,
+                                       !strcmp(a, "--cores") ? " up to 8" : "", v);
+            } else if (!strcmp(a, "--cores")) {
+                cores = x;
+            } else {
+                quantum = x;
+            }
+        } else if (a[0] == '-') {
+            return cli_usage_error(cmd, "unknown option '%s'", a);
+        } else if (nin < 128) {
+            in[nin++] = a;
+        } else {
+            return cli_usage_error(cmd, "at most 128 traces");
+        }
+    }
+    if (!path)
+        return cli_usage_error(cmd, "-o FILE is required");
+    if (nin < 1)
+        return cli_usage_error(cmd, "no trace given");
+    mmusim_diag d;
+    mmusim_diag_clear(&d);
+    mmusim_trace_reader *r[128] = {0};
+    mmusim_rec *buf[128] = {0};
+    size_t n[128] = {0}, off[128] = {0};
+    int rc = 0, live = 0;
+    for (int k = 0; k < nin && !rc; k++) {
+        if (!(buf[k] = malloc(4096 * sizeof(mmusim_rec))))
+            rc = mmusim_diag_set(&d, -MMUSIM_E_NOMEM, "out of memory");
+        else if (!(rc = mmusim_trace_open(&r[k], in[k], MMUSIM_TRACE_AUTO, &d)))
+            live++;
+    }
+    char source[256];
+    snprintf(source, sizeof source, "mmusim gen combine --quantum %" PRIu64 " --cores %" PRIu64
+             " (%d traces)", quantum, cores, nin);
+    mmusim_trace_writer_opts wo = {0, 0, source};
+    sink_ctx s = {NULL, 0};
+    if (!rc)
+        rc = mmusim_trace_writer_open(&s.w, path, &wo, &d);
+    while (!rc && live) {
+        for (int k = 0; k < nin && !rc; k++) {
+            if (!r[k] && off[k] == n[k])
+                continue;
+            mmusim_rec sw;
+            memset(&sw, 0, sizeof sw);
+            sw.kind = MMUSIM_REC_SWITCH;
+            sw.ctx = (uint32_t)k << 24;
+            sw.arg = (uint64_t)k % cores;
+            if ((rc = to_writer(&s, &sw, 1, &d)))
+                break;
+            uint64_t insns = 0, recs = 0;
+            while (!rc && insns < quantum && recs < 8 * quantum) {
+                if (off[k] == n[k]) {
+                    if (!r[k])
+                        break;
+                    long got = mmusim_trace_read(r[k], buf[k], 4096, &d);
+                    if (got < 0) {
+                        rc = (int)got;
+                        break;
+                    }
+                    if (got == 0) {
+                        mmusim_trace_close(r[k]);
+                        r[k] = NULL;
+                        live--;
+                        break;
+                    }
+                    n[k] = (size_t)got;
+                    off[k] = 0;
+                    for (long i = 0; i < got; i++) {
+                        mmusim_rec *x = &buf[k][i];
+                        x->ctx = (x->ctx & MMUSIM_CTX_KERNEL) | (uint32_t)k << 24 |
+                                 (x->ctx & 0xffffffu);
+                        if (x->kind == MMUSIM_REC_SWITCH)
+                            x->arg = (uint64_t)k % cores;
+                    }
+                }
+                size_t j = off[k];
+                while (j < n[k] && insns < quantum && recs < 8 * quantum) {
+                    insns += buf[k][j].kind == MMUSIM_REC_IFETCH;
+                    recs++;
+                    j++;
+                }
+                rc = to_writer(&s, buf[k] + off[k], j - off[k], &d);
+                off[k] = j;
+            }
+        }
+    }
+    for (int k = 0; k < nin; k++) {
+        mmusim_trace_close(r[k]);
+        free(buf[k]);
+    }
+    if (s.w && rc)
+        mmusim_trace_writer_abort(s.w);
+    else if (s.w)
+        rc = mmusim_trace_writer_finish(s.w, &d);
+    if (rc)
+        return cli_diag(&d, rc);
+    fprintf(stderr, "mmusim gen combine: %" PRIu64 " records (%d traces) to %s\n", s.records, nin,
+            path);
+    return CLI_OK;
+}
+
 int cmd_gen(int argc, char **argv)
 {
     if (argc < 2)
-        return cli_usage_error("gen", "no generator given (one of: latctx, worldswitch, forkexec)");
+        return cli_usage_error("gen",
+                               "no generator given (one of: latctx, worldswitch, forkexec, combine)");
     const char *g = argv[1];
     if (!strcmp(g, "--help") || !strcmp(g, "-h") || !strcmp(g, "help")) {
         fputs(gen_usage, stdout);
@@ -309,6 +443,9 @@ int cmd_gen(int argc, char **argv)
         return gen_worldswitch(argc - 1, argv + 1);
     if (!strcmp(g, "forkexec"))
         return gen_forkexec(argc - 1, argv + 1);
-    return cli_usage_error("gen", "unknown generator '%s' (one of: latctx, worldswitch, forkexec)",
+    if (!strcmp(g, "combine"))
+        return gen_combine(argc - 1, argv + 1);
+    return cli_usage_error("gen",
+                           "unknown generator '%s' (one of: latctx, worldswitch, forkexec, combine)",
                            g);
 }

@@ -542,6 +542,48 @@ static void copy_on_write(void **state)
     mmusim_machine_free(m);
 }
 
+/*
+ * Every action a policy takes is costed (an invariant of issue 5): a
+ * full-flush switch with every cost set, on ARMv5 with VIVT I and D caches.
+ * ctx 1 writes one line (dirty) and fetches one instruction, then ctx 2
+ * runs. The switch to 2 does: clean+invalidate D (1 op, 1 line, 1 dirty),
+ * invalidate I (1 op, 1 line), TLBI ALL (1 op, 2 entries: the page of the
+ * write and of the fetch in the unified TLB), a barrier, and the switch
+ * path:
+ *   switch 7 + D: 11 + 1 x 13 + 1 x 17 + I: 11 + 1 x 13 + TLBI: 19 + 2 x 23
+ *   + barrier 29 = 7 + 41 + 24 + 65 + 29 = 166.
+ */
+static void actions_costed(void **state)
+{
+    (void)state;
+    static const char *const kv[] = {
+        "mmu=true", "cpu.format=armv5", "caches.l1d.size=4K", "caches.l1d.index=vivt",
+        "caches.l1i.size=4K", "caches.l1i.index=vivt", "cpu.dcache=l1d", "cpu.icache=l1i",
+        "tlbs.tlb.entries=8", "tlbs.tlb.asid_bits=0", "cpu.dtlb=tlb", "cpu.itlb=tlb",
+        "os.pte_writes=false", "os.policy=full-flush", "timing.switch=7", "timing.cmo=11",
+        "timing.cmo_line=13", "timing.cmo_dirty=17", "timing.tlbi=19", "timing.tlbi_entry=23",
+        "timing.barrier=29", NULL};
+    mmusim_machine *m = machine(kv);
+    mmusim_rec ifetch = rd(1, 0x20000);
+    ifetch.kind = MMUSIM_REC_IFETCH;
+    const mmusim_rec r[] = {wr(1, 0x10000), ifetch, rd(2, 0x10000)};
+    assert_int_equal(mmusim_machine_run(m, r, 3, NULL), 0);
+    mmusim_cpu_counters t;
+    mmusim_machine_total(m, &t);
+    /* ctx 1's first placement costs the switch path only */
+    assert_int_equal(t.switch_cycles, 7 + 166);
+    assert_int_equal(t.cmo_ops, 2);
+    assert_int_equal(t.cmo_lines, 2);
+    assert_int_equal(t.cmo_dirty, 1);
+    assert_int_equal(t.tlbi_ops, 1);
+    assert_int_equal(t.tlbi_entries, 2);
+    assert_int_equal(t.barriers, 1);
+    assert_int_equal(t.cycles[MMUSIM_CYC_SWITCH], 14);
+    assert_int_equal(t.cycles[MMUSIM_CYC_MAINT], 41 + 24 + 65);
+    assert_int_equal(t.cycles[MMUSIM_CYC_BARRIER], 29);
+    mmusim_machine_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -554,6 +596,7 @@ int main(void)
         cmocka_unit_test(space_events),
         cmocka_unit_test(kernel_asid),
         cmocka_unit_test(copy_on_write),
+        cmocka_unit_test(actions_costed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
