@@ -75,6 +75,49 @@ static int to_writer(void *ud, const mmusim_rec *recs, size_t n, mmusim_diag *d)
     return mmusim_trace_write(s->w, recs, n, d);
 }
 
+/* A generator bound to its parameters. */
+typedef int (*gen_run)(const void *params, mmusim_gen_sink fn, void *ud, mmusim_diag *d);
+
+/*
+ * Writes what `run` generates to `path` (atomically: the writer renames
+ * its temporary file into place only on success), with `source` in the
+ * header. Returns CLI_OK with *records set, or the CLI's error exit.
+ */
+static int write_generated(const char *path, const char *source, gen_run run, const void *params,
+                           uint64_t *records)
+{
+    mmusim_diag d;
+    mmusim_diag_clear(&d);
+    mmusim_trace_writer_opts wo = {0, 0, source};
+    sink_ctx s = {NULL, 0};
+    int rc = mmusim_trace_writer_open(&s.w, path, &wo, &d);
+    if (!rc)
+        rc = run(params, to_writer, &s, &d);
+    if (s.w && rc)
+        mmusim_trace_writer_abort(s.w);
+    else if (s.w)
+        rc = mmusim_trace_writer_finish(s.w, &d);
+    if (rc)
+        return cli_diag(&d, rc);
+    *records = s.records;
+    return CLI_OK;
+}
+
+static int run_latctx(const void *p, mmusim_gen_sink fn, void *ud, mmusim_diag *d)
+{
+    return mmusim_gen_latctx(p, fn, ud, d);
+}
+
+static int run_worldswitch(const void *p, mmusim_gen_sink fn, void *ud, mmusim_diag *d)
+{
+    return mmusim_gen_worldswitch(p, fn, ud, d);
+}
+
+static int run_forkexec(const void *p, mmusim_gen_sink fn, void *ud, mmusim_diag *d)
+{
+    return mmusim_gen_forkexec(p, fn, ud, d);
+}
+
 static int gen_latctx(int argc, char **argv)
 {
     const char *cmd = "gen latctx", *path = NULL;
@@ -153,21 +196,13 @@ static int gen_latctx(int argc, char **argv)
              "mmusim gen latctx --procs %u --size %" PRIu64 " --rounds %u --stack 0x%" PRIx64
              " --seed %" PRIu64,
              p.procs, p.size, rounds, p.stack ? p.stack : (uint64_t)MMUSIM_GEN_LATCTX_STACK, p.seed);
-    mmusim_trace_writer_opts wo = {0, 0, source};
-    sink_ctx s = {NULL, 0};
-    rc = mmusim_trace_writer_open(&s.w, path, &wo, &d);
-    if (!rc)
-        rc = mmusim_gen_latctx(&p, to_writer, &s, &d);
-    if (s.w && rc)
-        mmusim_trace_writer_abort(s.w);
-    else if (s.w)
-        rc = mmusim_trace_writer_finish(s.w, &d);
-    if (rc)
-        return cli_diag(&d, rc);
+    uint64_t records = 0;
+    if ((rc = write_generated(path, source, run_latctx, &p, &records)) != CLI_OK)
+        return rc;
     fprintf(stderr,
             "mmusim gen latctx: %" PRIu64 " records (%u rounds x %u procs x %" PRIu64
             " a pass) to %s\n",
-            s.records, rounds, p.procs, per_pass, path);
+            records, rounds, p.procs, per_pass, path);
     return CLI_OK;
 }
 
@@ -224,18 +259,10 @@ static int gen_worldswitch(int argc, char **argv)
              "mmusim gen worldswitch --guest-pages %u --host-pages %u --guest-insns %u "
              "--host-insns %u --traps %u --seed %" PRIu64,
              p.guest_pages, p.host_pages, p.guest_insns, p.host_insns, p.traps, p.seed);
-    mmusim_trace_writer_opts wo = {0, 0, source};
-    sink_ctx s = {NULL, 0};
-    rc = mmusim_trace_writer_open(&s.w, path, &wo, &d);
-    if (!rc)
-        rc = mmusim_gen_worldswitch(&p, to_writer, &s, &d);
-    if (s.w && rc)
-        mmusim_trace_writer_abort(s.w);
-    else if (s.w)
-        rc = mmusim_trace_writer_finish(s.w, &d);
-    if (rc)
-        return cli_diag(&d, rc);
-    fprintf(stderr, "mmusim gen worldswitch: %" PRIu64 " records (%u traps) to %s\n", s.records,
+    uint64_t records = 0;
+    if ((rc = write_generated(path, source, run_worldswitch, &p, &records)) != CLI_OK)
+        return rc;
+    fprintf(stderr, "mmusim gen worldswitch: %" PRIu64 " records (%u traps) to %s\n", records,
             p.traps, path);
     return CLI_OK;
 }
@@ -282,30 +309,30 @@ static int gen_forkexec(int argc, char **argv)
     char source[128];
     snprintf(source, sizeof source, "mmusim gen forkexec --children %u --pages %u", p.children,
              p.pages);
-    mmusim_trace_writer_opts wo = {0, 0, source};
-    sink_ctx s = {NULL, 0};
-    rc = mmusim_trace_writer_open(&s.w, path, &wo, &d);
-    if (!rc)
-        rc = mmusim_gen_forkexec(&p, to_writer, &s, &d);
-    if (s.w && rc)
-        mmusim_trace_writer_abort(s.w);
-    else if (s.w)
-        rc = mmusim_trace_writer_finish(s.w, &d);
-    if (rc)
-        return cli_diag(&d, rc);
-    fprintf(stderr, "mmusim gen forkexec: %" PRIu64 " records (%u children) to %s\n", s.records,
+    uint64_t records = 0;
+    if ((rc = write_generated(path, source, run_forkexec, &p, &records)) != CLI_OK)
+        return rc;
+    fprintf(stderr, "mmusim gen forkexec: %" PRIu64 " records (%u children) to %s\n", records,
             p.children, path);
     return CLI_OK;
 }
 
-/*
- * combine: recorded traces as processes, in one trace. Trace k becomes
- * context k << 24 (its own contexts in the low 24 bits, the kernel-mode
- * bit kept) and takes round-robin turns of `quantum` instructions (or 8 x
- * quantum records, for traces without instruction fetches), each turn
- * opened by a SWITCH onto core k mod `cores`: what mmusim run does with
- * several traces, written down so that any tool can replay it.
- */
+/* combine: recorded traces as processes, in one trace (mmusim_gen_combine,
+ * the scheduler mmusim run uses with several traces), written down so that
+ * any tool can replay it. */
+typedef struct combine_args {
+    mmusim_trace_reader *r[128];
+    const char *const *names;
+    unsigned n;
+    mmusim_gen_combine_params p;
+} combine_args;
+
+static int run_combine(const void *p, mmusim_gen_sink fn, void *ud, mmusim_diag *d)
+{
+    const combine_args *a = p;
+    return mmusim_gen_combine(a->r, a->names, a->n, &a->p, fn, ud, d);
+}
+
 static int gen_combine(int argc, char **argv)
 {
     const char *cmd = "gen combine", *path = NULL, *in[128];
@@ -345,84 +372,28 @@ static int gen_combine(int argc, char **argv)
         return cli_usage_error(cmd, "-o FILE is required");
     if (nin < 1)
         return cli_usage_error(cmd, "no trace given");
+    /* the readers stay open while the library's scheduler writes */
+    combine_args ca = {{0}, in, (unsigned)nin, {quantum, (unsigned)cores}};
     mmusim_diag d;
     mmusim_diag_clear(&d);
-    mmusim_trace_reader *r[128] = {0};
-    mmusim_rec *buf[128] = {0};
-    size_t n[128] = {0}, off[128] = {0};
-    int rc = 0, live = 0;
-    for (int k = 0; k < nin && !rc; k++) {
-        if (!(buf[k] = malloc(4096 * sizeof(mmusim_rec))))
-            rc = mmusim_diag_set(&d, -MMUSIM_E_NOMEM, "out of memory");
-        else if (!(rc = mmusim_trace_open(&r[k], in[k], MMUSIM_TRACE_AUTO, &d)))
-            live++;
+    int rc = 0;
+    for (int k = 0; k < nin && !rc; k++)
+        rc = mmusim_trace_open(&ca.r[k], in[k], MMUSIM_TRACE_AUTO, &d);
+    if (rc) {
+        for (int k = 0; k < nin; k++)
+            mmusim_trace_close(ca.r[k]);
+        return cli_diag(&d, rc);
     }
     char source[256];
     snprintf(source, sizeof source, "mmusim gen combine --quantum %" PRIu64 " --cores %" PRIu64
              " (%d traces)", quantum, cores, nin);
-    mmusim_trace_writer_opts wo = {0, 0, source};
-    sink_ctx s = {NULL, 0};
-    if (!rc)
-        rc = mmusim_trace_writer_open(&s.w, path, &wo, &d);
-    while (!rc && live) {
-        for (int k = 0; k < nin && !rc; k++) {
-            if (!r[k] && off[k] == n[k])
-                continue;
-            mmusim_rec sw;
-            memset(&sw, 0, sizeof sw);
-            sw.kind = MMUSIM_REC_SWITCH;
-            sw.ctx = (uint32_t)k << 24;
-            sw.arg = (uint64_t)k % cores;
-            if ((rc = to_writer(&s, &sw, 1, &d)))
-                break;
-            uint64_t insns = 0, recs = 0;
-            while (!rc && insns < quantum && recs < 8 * quantum) {
-                if (off[k] == n[k]) {
-                    if (!r[k])
-                        break;
-                    long got = mmusim_trace_read(r[k], buf[k], 4096, &d);
-                    if (got < 0) {
-                        rc = (int)got;
-                        break;
-                    }
-                    if (got == 0) {
-                        mmusim_trace_close(r[k]);
-                        r[k] = NULL;
-                        live--;
-                        break;
-                    }
-                    n[k] = (size_t)got;
-                    off[k] = 0;
-                    for (long i = 0; i < got; i++) {
-                        mmusim_rec *x = &buf[k][i];
-                        x->ctx = (x->ctx & MMUSIM_CTX_KERNEL) | (uint32_t)k << 24 |
-                                 (x->ctx & 0xffffffu);
-                        if (x->kind == MMUSIM_REC_SWITCH)
-                            x->arg = (uint64_t)k % cores;
-                    }
-                }
-                size_t j = off[k];
-                while (j < n[k] && insns < quantum && recs < 8 * quantum) {
-                    insns += buf[k][j].kind == MMUSIM_REC_IFETCH;
-                    recs++;
-                    j++;
-                }
-                rc = to_writer(&s, buf[k] + off[k], j - off[k], &d);
-                off[k] = j;
-            }
-        }
-    }
-    for (int k = 0; k < nin; k++) {
-        mmusim_trace_close(r[k]);
-        free(buf[k]);
-    }
-    if (s.w && rc)
-        mmusim_trace_writer_abort(s.w);
-    else if (s.w)
-        rc = mmusim_trace_writer_finish(s.w, &d);
-    if (rc)
-        return cli_diag(&d, rc);
-    fprintf(stderr, "mmusim gen combine: %" PRIu64 " records (%d traces) to %s\n", s.records, nin,
+    uint64_t records = 0;
+    rc = write_generated(path, source, run_combine, &ca, &records);
+    for (int k = 0; k < nin; k++)
+        mmusim_trace_close(ca.r[k]);
+    if (rc != CLI_OK)
+        return rc;
+    fprintf(stderr, "mmusim gen combine: %" PRIu64 " records (%d traces) to %s\n", records, nin,
             path);
     return CLI_OK;
 }

@@ -51,6 +51,20 @@ static int replay(mmusim_hier *h, const char *path, int fmt, mmusim_rec *buf, ui
     return n < 0 ? (int)n : 0;
 }
 
+/* Records on their way into the machine, counted by kind. */
+typedef struct to_run {
+    mmusim_machine *m;
+    uint64_t *by_kind;
+} to_run;
+
+static int run_sink(void *ud, const mmusim_rec *recs, size_t n, mmusim_diag *d)
+{
+    to_run *t = ud;
+    for (size_t i = 0; i < n; i++)
+        t->by_kind[recs[i].kind <= MMUSIM_REC__LAST ? recs[i].kind : 0]++;
+    return mmusim_machine_run(t->m, recs, n, d);
+}
+
 /* Replays one trace through the machine (translation on). */
 static int replay_machine(mmusim_machine *m, const char *path, int fmt, mmusim_rec *buf,
                           uint64_t *by_kind, mmusim_diag *d)
@@ -59,11 +73,10 @@ static int replay_machine(mmusim_machine *m, const char *path, int fmt, mmusim_r
     int rc = mmusim_trace_open(&r, path, fmt, d);
     if (rc)
         return rc;
+    to_run t = {m, by_kind};
     long n;
     while ((n = mmusim_trace_read(r, buf, BATCH, d)) > 0) {
-        for (long i = 0; i < n; i++)
-            by_kind[buf[i].kind <= MMUSIM_REC__LAST ? buf[i].kind : 0]++;
-        if ((rc = mmusim_machine_run(m, buf, (size_t)n, d))) {
+        if ((rc = run_sink(&t, buf, (size_t)n, d))) {
             /* name the trace as well as the record */
             char msg[sizeof d->msg];
             snprintf(msg, sizeof msg, "%s", d->msg);
@@ -77,97 +90,29 @@ static int replay_machine(mmusim_machine *m, const char *path, int fmt, mmusim_r
     return n < 0 ? (int)n : 0;
 }
 
-/*
- * Several traces with translation on: each trace is a process, its own
- * address space (context k << 24 | the recorded context, the kernel-mode
- * bit kept), on core k mod cpu.cores. A round-robin scheduler: each turn
- * starts with a SWITCH of the trace's context onto its core and runs
- * `quantum` instructions (instruction-fetch records) of it, or 8 x quantum
- * records if it fetches fewer instructions than that (data-only traces),
- * then the next trace takes its turn. Traces sharing a core are so
- * time-sliced; traces on different cores interleave a quantum at a time
- * (docs/architecture.md, "Cores").
- */
-typedef struct proc {
-    mmusim_trace_reader *r;
-    mmusim_rec *buf; /* records read, not yet run: [off, n) */
-    size_t n, off;
-} proc;
 
+/*
+ * Several traces with translation on: each trace is a process, taking
+ * round-robin turns of `quantum` instructions on core k mod cpu.cores
+ * (mmusim_gen_combine, docs/architecture.md "Scheduling").
+ */
 static int replay_processes(mmusim_machine *m, const char *const *traces, int ntraces, int fmt,
-                            uint64_t quantum, mmusim_rec *buf, uint64_t *by_kind, mmusim_diag *d)
+                            uint64_t quantum, uint64_t *by_kind, mmusim_diag *d)
 {
-    (void)buf;
-    proc pr[128];
-    memset(pr, 0, sizeof pr);
-    int live = 0, rc = 0;
+    mmusim_trace_reader *r[128] = {0};
+    int rc = 0;
     if (ntraces > 128)
         return mmusim_diag_set(d, -MMUSIM_E_RANGE,
                                "%d traces: at most 128 run as processes (contexts k << 24)",
                                ntraces);
-    for (int k = 0; k < ntraces && !rc; k++) {
-        if (!(pr[k].buf = malloc(BATCH * sizeof *pr[k].buf)))
-            rc = mmusim_diag_set(d, -MMUSIM_E_NOMEM, "out of memory");
-        else if (!(rc = mmusim_trace_open(&pr[k].r, traces[k], fmt, d)))
-            live++;
-    }
-    const unsigned cores = mmusim_machine_ncores(m);
-    while (!rc && live) {
-        for (int k = 0; k < ntraces && !rc; k++) {
-            proc *p = &pr[k];
-            if (!p->r && p->off == p->n)
-                continue;
-            mmusim_rec sw = {.kind = MMUSIM_REC_SWITCH, .ctx = (uint32_t)k << 24,
-                             .arg = (uint64_t)k % cores, .size = 0};
-            rc = mmusim_machine_run(m, &sw, 1, d);
-            by_kind[MMUSIM_REC_SWITCH]++;
-            uint64_t insns = 0, recs = 0;
-            while (!rc && insns < quantum && recs < 8 * quantum) {
-                if (p->off == p->n) {
-                    if (!p->r)
-                        break;
-                    long n = mmusim_trace_read(p->r, p->buf, BATCH, d);
-                    if (n < 0) {
-                        rc = (int)n;
-                        break;
-                    }
-                    if (n == 0) {
-                        mmusim_trace_close(p->r);
-                        p->r = NULL;
-                        live--;
-                        break;
-                    }
-                    p->n = (size_t)n;
-                    p->off = 0;
-                    for (long i = 0; i < n; i++) {
-                        mmusim_rec *x = &p->buf[i];
-                        by_kind[x->kind <= MMUSIM_REC__LAST ? x->kind : 0]++;
-                        x->ctx = (x->ctx & MMUSIM_CTX_KERNEL) | (uint32_t)k << 24 |
-                                 (x->ctx & 0xffffffu);
-                        if (x->kind == MMUSIM_REC_SWITCH)
-                            x->arg = (uint64_t)k % cores; /* a trace stays on its core */
-                    }
-                }
-                /* up to the instruction that fills the quantum */
-                size_t j = p->off;
-                while (j < p->n && insns < quantum && recs < 8 * quantum) {
-                    insns += p->buf[j].kind == MMUSIM_REC_IFETCH;
-                    recs++;
-                    j++;
-                }
-                if ((rc = mmusim_machine_run(m, p->buf + p->off, j - p->off, d))) {
-                    char msg[sizeof d->msg];
-                    snprintf(msg, sizeof msg, "%s", d->msg);
-                    mmusim_diag_set(d, rc, "%s: %s", traces[k], msg);
-                }
-                p->off = j;
-            }
-        }
-    }
-    for (int k = 0; k < ntraces && k < 128; k++) {
-        mmusim_trace_close(pr[k].r);
-        free(pr[k].buf);
-    }
+    for (int k = 0; k < ntraces && !rc; k++)
+        rc = mmusim_trace_open(&r[k], traces[k], fmt, d);
+    mmusim_gen_combine_params p = {quantum, mmusim_machine_ncores(m)};
+    to_run t = {m, by_kind};
+    if (!rc)
+        rc = mmusim_gen_combine(r, traces, (unsigned)ntraces, &p, run_sink, &t, d);
+    for (int k = 0; k < ntraces; k++)
+        mmusim_trace_close(r[k]);
     return rc;
 }
 
@@ -255,7 +200,7 @@ static int run_machine(const mmusim_config *cfg, const char *const *traces, int 
     if (!rc && ntraces == 1)
         rc = replay_machine(m, traces[0], fmt, buf, by_kind, &d);
     else if (!rc)
-        rc = replay_processes(m, traces, ntraces, fmt, quantum, buf, by_kind, &d);
+        rc = replay_processes(m, traces, ntraces, fmt, quantum, by_kind, &d);
     if (!rc)
         rc = mmusim_machine_finish(m, &d);
     double secs = now() - t0;

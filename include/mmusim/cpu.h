@@ -129,7 +129,8 @@ typedef struct mmusim_machine mmusim_machine;
  * may be retried, 0 to drop the access (counted in faults_unresolved), or
  * a negative error that stops the run. The default handler is the
  * first-touch mapper (mmusim_machine_map_first_touch on translation
- * faults, 0 for the others).
+ * faults), which also breaks copy-on-write sharing (a write's permission
+ * fault on a page its VMA lets the space write); 0 for the others.
  */
 typedef int (*mmusim_fault_handler)(void *ud, mmusim_machine *m, const mmusim_fault_info *f,
                                     mmusim_diag *d);
@@ -177,7 +178,10 @@ MMUSIM_API int mmusim_machine_tlbi(mmusim_machine *m, unsigned core, const mmusi
 MMUSIM_API const mmusim_config *mmusim_machine_config(const mmusim_machine *m);
 MMUSIM_API const mmusim_hier *mmusim_machine_hier(const mmusim_machine *m);
 MMUSIM_API unsigned mmusim_machine_ncores(const mmusim_machine *m);
-/* TLB `idx` (configuration order) of `core`, or NULL. */
+/* TLB `idx` (configuration order) of `core`, or NULL. Its own lookup and
+ * hit counters (mmusim_tlb_stats_of) leave out the hits the core takes in
+ * line (same page as the entry the TLB returned last): the core's
+ * counters (tlb_lookups, tlb_hits) count every lookup. */
 MMUSIM_API const mmusim_tlb *mmusim_machine_tlb(const mmusim_machine *m, unsigned core,
                                                 unsigned idx);
 /* Contexts seen, in order of first appearance; counters summed over cores. */

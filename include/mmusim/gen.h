@@ -160,6 +160,27 @@ MMUSIM_API int mmusim_gen_forkexec_shape(const mmusim_gen_forkexec_params *p, ui
 MMUSIM_API int mmusim_gen_forkexec(const mmusim_gen_forkexec_params *p, mmusim_gen_sink fn,
                                    void *ud, mmusim_diag *d);
 
+/*
+ * combine: recorded traces as processes, the round-robin scheduler of
+ * mmusim run and mmusim gen combine. Trace k becomes context k << 24 (its
+ * own contexts in the low 24 bits, the kernel-mode bit kept) on core
+ * k mod `cores`, and the traces take turns: each turn is a SWITCH of
+ * context k << 24 onto its core, then `quantum` instructions of trace k
+ * (instruction-fetch records), or 8 x quantum records if it fetches fewer
+ * instructions than that (data-only traces), SWITCH records of the trace
+ * kept on its core. The readers stay the caller's (open, and to close);
+ * `names` (for diagnostics) name them. A sink error is prefixed with the
+ * name of the trace whose records it refused.
+ */
+typedef struct mmusim_gen_combine_params {
+    uint64_t quantum; /* >= 1 */
+    unsigned cores;   /* 1..8 */
+} mmusim_gen_combine_params;
+
+MMUSIM_API int mmusim_gen_combine(mmusim_trace_reader *const *readers, const char *const *names,
+                                  unsigned n, const mmusim_gen_combine_params *p,
+                                  mmusim_gen_sink fn, void *ud, mmusim_diag *d);
+
 #ifdef __cplusplus
 }
 #endif

@@ -660,18 +660,13 @@ static inline uint64_t fetch_misses(const cache *c, unsigned t)
 int mmusim__hier_access(mmusim_hier *h, int entry, unsigned t, uint64_t va, uint64_t pa,
                         uint32_t size, uint64_t *wb)
 {
-    if (wb)
-        *wb = 0;
-    if (t > MMUSIM_A_WRITE)
-        return MEMORY;
-    if (size == 0)
-        size = 1;
-    if (entry == MEMORY) {
-        send(h, MEMORY, t, va, pa, size);
-        return MEMORY;
-    }
-    if (quick_hit(&h->c[entry], t, va, pa, size))
+    /* the checks of bad and degenerate calls are the miss path's */
+    if (entry != MEMORY && t <= MMUSIM_A_WRITE && size &&
+        quick_hit(&h->c[entry], t, va, pa, size)) {
+        if (wb)
+            *wb = 0;
         return entry;
+    }
     return mmusim__hier_access_miss(h, entry, t, va, pa, size, wb);
 }
 

@@ -1137,7 +1137,7 @@ int mmusim_machine_map_first_touch(mmusim_machine *m, uint32_t ctx, unsigned sta
         if ((rc = mmusim_frames_alloc(m->data, fbytes, align, &pa, d)))
             return rc;
         mmusim_pt_attrs ka = {.perm = MMUSIM_PERM_PR | MMUSIM_PERM_PW |
-                                      (m->fmt == MMUSIM_XLAT_ARMV5 || is_short(m->fmt)
+                                      (is_short(m->fmt)
                                            ? MMUSIM_PERM_PX
                                            : 0),
                               .ng = m->pol && m->pol->kernel_nonglobal,
@@ -1824,10 +1824,10 @@ static int unmap_maintenance(mmusim_machine *m, uint32_t ctx, uint64_t mva, uint
         return rc < 0 ? rc : -MMUSIM_E_RANGE;
     if (!acts.n)
         return 0;
-    mmusim_cpu_counters *saved = m->cur[c], *cnt = slot_get(m, c, ctx);
+    mmusim_cpu_counters *cnt = slot_get(m, c, ctx);
     if (!cnt)
         return mmusim_diag_set(d, -MMUSIM_E_NOMEM, "out of memory (counters)");
-    saved = m->cur[c]; /* slot_get may have moved the slots */
+    mmusim_cpu_counters *const saved = m->cur[c]; /* after slot_get, which may move the slots */
     m->cur[c] = cnt;
     /* not a switch: what this removes is not remembered as switch-induced */
     rc = perform_one(m, c, &acts, d);
@@ -2211,7 +2211,6 @@ int mmusim_machine_run(mmusim_machine *m, const mmusim_rec *recs, size_t n, mmus
             const int t0 = xa == MMUSIM_XA_EXEC ? ti0 : td0;
             const uint64_t v = v5 ? fcse(&k->regs, va) : va;
             const mmusim_tlb_entry *e;
-            k->kmode = (uint8_t)kmode;
             if (!kmode && t0 >= 0 && (v & ~0xfffull) == k->lpage[t0] && perm_ok(k->lperm[t0], xa) &&
                 kind != MMUSIM_REC_MODIFY) {
                 /* the same page as the entry this TLB returned last */
@@ -2231,6 +2230,9 @@ int mmusim_machine_run(mmusim_machine *m, const mmusim_rec *recs, size_t n, mmus
                 k->ldelta[t0] = pa - v;
                 k->lperm[t0] = shortf && domain_ok(&k->regs, e->domain) == 1 ? 0x3f : e->perm;
             } else {
+                /* (modifies always come here, so the store's translate below
+                 * sees this record's mode too) */
+                k->kmode = (uint8_t)kmode;
                 m->nrec = base + i;
                 rc = translate(m, c, va, xa, &mva, &pa, d);
                 if (rc < 0)
