@@ -950,6 +950,30 @@ int mmusim_hier_cmo_event(mmusim_hier *h, int op, uint64_t va, uint64_t pa, uint
     return 0;
 }
 
+void mmusim__hier_cmo_all_levels(mmusim_hier *h, int op, uint64_t va, uint64_t pa, uint64_t len,
+                                 mmusim_cmo_result *res)
+{
+    const unsigned n = mmusim_hier_ncaches(h);
+    unsigned depth[MMUSIM_HIER_MAX_CACHES], maxd = 0;
+    for (unsigned i = 0; i < n; i++) {
+        unsigned dd = 0;
+        for (int k = (int)i; k >= 0 && dd <= n; k = mmusim__hier_next(h, k))
+            dd++;
+        depth[i] = dd; /* levels from here to memory */
+        if (dd > maxd)
+            maxd = dd;
+    }
+    for (unsigned dd = maxd; dd >= 1; dd--)
+        for (unsigned i = 0; i < n; i++) {
+            if (depth[i] != dd)
+                continue;
+            mmusim_cmo_result one = {0, 0};
+            mmusim_hier_cmo_range(h, i, op, va, pa, len, &one);
+            res->lines += one.lines;
+            res->dirty += one.dirty;
+        }
+}
+
 /* ------------------------------------------------------------------ */
 /* introspection */
 

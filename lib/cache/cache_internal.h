@@ -16,7 +16,7 @@
  * invariants the hit path relies on are stated at the top of
  * lib/cache/cache.c). They are here, with the hit path, so that the core
  * (lib/cpu) takes hits in line as mmusim_hier_run does; nothing outside
- * lib/cache and lib/cpu may touch them.
+ * lib/cache and the machine (lib/cpu, lib/os) may touch them.
  */
 typedef struct mmusim__cache {
     mmusim_cache_params p;
@@ -204,5 +204,14 @@ int mmusim__hier_ientry(const mmusim_hier *h);
 int mmusim__hier_dentry(const mmusim_hier *h);
 /* The index of cache idx's next level, or -1 for memory. */
 int mmusim__hier_next(const mmusim_hier *h, int idx);
+
+/*
+ * Cache maintenance by address to the point of coherency: every cache
+ * holding the bytes, on every core (the hierarchy is coherent), the
+ * levels nearer the cores first so that cleaned data moves down before
+ * the level below is cleaned. Adds the lines and dirty lines to *res.
+ */
+void mmusim__hier_cmo_all_levels(mmusim_hier *h, int op, uint64_t va, uint64_t pa, uint64_t len,
+                                 mmusim_cmo_result *res);
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/internal.h"
 #include "mmusim/core.h"
 
 const char *mmusim_version(void) { return MMUSIM_VERSION_STRING; }
@@ -55,6 +56,19 @@ void mmusim_diag_clear(mmusim_diag *d)
         d->err = 0;
         d->msg[0] = '\0';
     }
+}
+
+int mmusim__diag_rewrap(mmusim_diag *d, int rc, const char *fmt, ...)
+{
+    if (!d)
+        return rc;
+    char inner[sizeof d->msg], head[256];
+    snprintf(inner, sizeof inner, "%s", d->msg);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(head, sizeof head, fmt, ap);
+    va_end(ap);
+    return mmusim_diag_set(d, rc, "%s: %s", head, inner);
 }
 
 /* splitmix64 (Steele, Lea and Flood, OOPSLA 2014) expands the seed;

@@ -10,9 +10,16 @@
  * next level). The hierarchy is one mmusim_hier, so inclusion and
  * write-backs work across cores exactly as in the cache-only model.
  *
+ * This file is the core: building the machine, the access path (TLBs,
+ * walks, caches), performing a policy's actions, context switches, and
+ * the counters. The OS model (the contexts' address spaces, VMs, the
+ * first-touch mapper and fault handler, copy-on-write, the address-space
+ * events) is lib/os/space.c; the state they share is
+ * lib/cpu/machine_internal.h.
+ *
  * Translation. Each context (the records' ctx) is an address space with
- * its own stage-1 tables, built in simulated memory in the format of
- * cpu.format by the table builders, and an ASID (1, 2, ... in order of
+ * its own stage-1 tables (lib/os), built in simulated memory in the format
+ * of cpu.format by the table builders, and an ASID (1, 2, ... in order of
  * first appearance; formats without ASIDs flush at every switch, as
  * Linux on ARMv4/v5 does). An access looks up the core's TLB levels in
  * the order of their `next` links; a miss in all of them walks the tables
@@ -29,8 +36,8 @@
  *    IPA (grouped by mmusim_xlat_read.ia) are not made when the IPA
  *    cache holds that IPA's page; each stage-2 translation is cached.
  * The entries a successful walk gives fill every VA TLB on the path.
- * A fault goes to the fault handler (default: the first-touch mapper,
- * which maps the page and lets the access retry, at most 4 times).
+ * A fault goes to the fault handler (default: lib/os's first-touch
+ * mapper, which maps the page and lets the access retry, at most 4 times).
  *
  * The caches see, for each access, the MVA and the PA: each level takes
  * its index and tag from whichever its `index` names, so a VIVT L1 is
@@ -50,134 +57,17 @@
  *    formats without ASIDs flush on switch).
  */
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cache/cache_internal.h"
-#include "core/internal.h"
-#include "tlb/tlb_internal.h"
-#include "mmusim/cpu.h"
-#include "mmusim/fold.h"
+#include "cpu/machine_internal.h"
+#include "os/os_internal.h"
 
 #define MAX_RETRY 4
-#define NO_CTX UINT32_MAX
 
-/* Physical layout of the simulated machine: table frames are flat in
- * stage 2 (IPA = PA), data frames come from their own pool. */
-#define TABLE_BASE 0x80000000ull
-#define TABLE_BYTES (256ull << 20)
-#define DATA_BASE 0x90000000ull
-#define DATA_BYTES (0x60000000ull) /* up to 0xf0000000: below 4 GiB for 32-bit PAs */
-#define IPA_BASE 0x40000000ull     /* stage 2: data IPAs, mapped to data frames on first touch */
-#define IPA_BYTES (0x40000000ull)
-
-typedef struct vma {
-    uint64_t start, end; /* [start, end), in the context's (folded) addresses */
-    uint8_t prot;        /* MMUSIM_PROT_* */
-} vma;
-
-typedef struct actx {
-    uint32_t ctx;
-    mmusim_pt *pt;
-    uint64_t fcseidr; /* its FCSE PID the last time it ran (ARMv5) */
-    vma *vmas;        /* from MAP events: the permissions first-touch pages get */
-    size_t nvmas, capvmas;
-    uint64_t *frames; /* data frames (4 KiB units: base | lg2 of the run) it was given */
-    uint64_t *fva;    /* ... and the (M)VA each was mapped at */
-    size_t nframes, capframes;
-    mmusim_frames *from; /* ... by this allocator */
-} actx;
-
-/* A virtual machine (stage 2 on): contexts ctx >> 16 == vm belong to it. */
-typedef struct vmspace {
-    uint32_t vm;
-    mmusim_pt *s2;        /* its stage-2 table */
-    mmusim_frames *ipas;  /* its intermediate physical addresses for data pages */
-} vmspace;
-
-typedef struct slot {
-    uint32_t ctx;
-    uint32_t core; /* UINT32_MAX: empty */
-    mmusim_cpu_counters c;
-} slot;
-
-/* Recent hits of each TLB, by VA page: the entry to check first
- * (mmusim__tlb_hit validates it and records the hit exactly as a
- * lookup would, so this saves the search and nothing else). */
-#define MEMO 64
-
-typedef struct cpu_core {
-    /* the fields of the in-line path first, together */
-    uint32_t ctx;            /* current context, NO_CTX before the first */
-    uint8_t lperm[MMUSIM_MAX_TLBS]; /* MMUSIM_PERM_* allowed; 0: invalid */
-    /* Per first-level TLB: the 4K page of the entry it returned last, as
-     * long as nothing else touched that TLB (so the entry is still its
-     * most recently used, and a repeat hit changes no state): the
-     * in-line path for runs of accesses to one page. */
-    uint64_t lpage[MMUSIM_MAX_TLBS], ldelta[MMUSIM_MAX_TLBS];
-    mmusim__cache *ihot, *dhot; /* the entry caches (or NULL), for their in-line hit path */
-    size_t actx;             /* its index in m->ctxs */
-    uint16_t asid;           /* the ASID it runs with (the policy's SET_ASID) */
-    uint16_t vmid;           /* the VMID it runs with (1 unless the policy sets it) */
-    uint16_t kasid;          /* the ASID its kernel mode runs with */
-    uint8_t kmode;           /* the record being translated is a kernel-mode one */
-    uint64_t dacr, fcseidr;  /* as the policy last set them (Client everywhere, PID 0) */
-    size_t vmi;              /* stage 2: index of its context's VM in m->vms */
-    mmusim_xlat_regs regs;   /* the registers of the current context */
-    mmusim_tlb *tlb[MMUSIM_MAX_TLBS];
-    int ientry, dentry;      /* this core's entry caches (or -1) */
-    int walk_from;           /* where its walk reads enter (or -1) */
-    const mmusim_tlb_entry *memo[MMUSIM_MAX_TLBS][MEMO];
-} cpu_core;
-
-struct mmusim_machine {
-    mmusim_config cfg;
-    int fmt;
-    unsigned ncores;
-    cpu_core cores[MMUSIM_MAX_CORES];
-    unsigned cur_core;
-    mmusim_hier *h;
-    uint32_t lat[MMUSIM_SERVED_N]; /* load-to-use latency by served index */
-    /* TLB chains (configuration TLB indexes) */
-    int ichain[MMUSIM_MAX_TLBS], dchain[MMUSIM_MAX_TLBS];
-    unsigned ni, nd;
-    int walkc[MMUSIM_MAX_TLBS], ipac[MMUSIM_MAX_TLBS];
-    unsigned nwalkc, nipac;
-    unsigned ntlbs;
-    uint32_t tlb_lat[MMUSIM_MAX_TLBS];
-    unsigned asid_bits, vmid_bits;
-    int flush_switch; /* no ASIDs (ARMv4/v5, or TLBs without ASID tags): flush on switch */
-    /* memory */
-    mmusim_mem *mem;
-    mmusim_frames *tables, *data, *ipas;
-    vmspace *vms;
-    size_t nvms, capvms;
-    int stage2;
-    /* contexts */
-    actx *ctxs;
-    size_t nctx, capctx;
-    slot *slots;   /* open addressing on (core, ctx) */
-    size_t nslots, capslots;
-    size_t *order; /* slot indexes in order of creation */
-    mmusim_cpu_counters *cur[MMUSIM_MAX_CORES];
-    mmusim_fold *fold;
-    int fold_on;
-    uint64_t nrec;
-    uint64_t events_skipped, events_applied;
-    mmusim_fault_handler handler;
-    void *handler_ud;
-    const mmusim_policy_ops *pol; /* the context-switch policy (mmu only) */
-    void *pst;
-    uint64_t cpd;                 /* the caching page directory, if the policy uses one */
-    mmusim_pt *kpt;               /* the kernel's space (os.kernel_base and up), shared */
-    uint64_t *refk;               /* copy-on-write frame counts (ref_slot) */
-    uint32_t *refv;
-    size_t nrefs, caprefs;
-    uint64_t kbase;
-    int tracked;                  /* a policy action has removed something: look for
-                                   * switch-induced misses (until then, none can exist) */
-};
+typedef mmusim__actx actx;
+typedef mmusim__core cpu_core;
+typedef mmusim__slot slot;
 
 static const char *const cause_names[MMUSIM_CYC__COUNT] = {
     "base", "tlb", "walk", "cache", "memory", "writeback", "fault", "maintenance", "barrier",
@@ -188,10 +78,6 @@ const char *mmusim_cycle_cause_name(int cause)
 {
     return cause >= 0 && cause < MMUSIM_CYC__COUNT ? cause_names[cause] : NULL;
 }
-
-static int default_handler(void *ud, mmusim_machine *m, const mmusim_fault_info *f,
-                           mmusim_diag *d);
-static int cow_break(mmusim_machine *m, unsigned c, uint32_t ctx, uint64_t mva, mmusim_diag *d);
 
 /* ------------------------------------------------------------------ */
 /* contexts and counter slots */
@@ -234,13 +120,13 @@ static int slot_grow(mmusim_machine *m)
     return 0;
 }
 
-static mmusim_cpu_counters *slot_get(mmusim_machine *m, uint32_t core, uint32_t ctx)
+mmusim_cpu_counters *mmusim__machine_counters(mmusim_machine *m, uint32_t core, uint32_t ctx)
 {
     if ((m->nslots + 1) * 2 > m->capslots) {
         if (slot_grow(m))
             return NULL;
         for (unsigned c = 0; c < m->ncores; c++)
-            if (m->cores[c].ctx != NO_CTX) {
+            if (m->cores[c].ctx != MMUSIM__NO_CTX) {
                 /* re-find (no growth can happen now: room was made) */
                 size_t j = (size_t)hash2(c, m->cores[c].ctx) & (m->capslots - 1);
                 while (m->slots[j].core != UINT32_MAX &&
@@ -262,104 +148,29 @@ static mmusim_cpu_counters *slot_get(mmusim_machine *m, uint32_t core, uint32_t 
     return &m->slots[j].c;
 }
 
-static int find_ctx(const mmusim_machine *m, uint32_t ctx, size_t *idx)
-{
-    for (size_t i = 0; i < m->nctx; i++)
-        if (m->ctxs[i].ctx == ctx) {
-            *idx = i;
-            return 1;
-        }
-    return 0;
-}
-
 /* ------------------------------------------------------------------ */
 /* registers and tables of a format */
-
-#define EAE (1ull << 31)
-
-static unsigned tg0_of(unsigned granule_lg2)
-{
-    return granule_lg2 == 16 ? 1 : granule_lg2 == 14 ? 2 : 0;
-}
-
-/* The stage-1 TCR value for the configured format. */
-static uint64_t s1_tcr(const mmusim_machine *m)
-{
-    const mmusim_config_cpu *c = &m->cfg.cpu;
-    switch (m->fmt) {
-    case MMUSIM_XLAT_ARMV7_LPAE:
-        return EAE; /* T0SZ = 0: TTBR0 covers 4 GiB; A1 = 0: the ASID is TTBR0's */
-    case MMUSIM_XLAT_AARCH64:
-        return (uint64_t)(64 - c->va_bits) | (uint64_t)tg0_of(c->granule_lg2) << 14 |
-               1ull << 23 /* EPD1: no TTBR1 walks */ | 2ull << 32 /* IPS: 40 bits */ |
-               (m->asid_bits == 16 ? 1ull << 36 : 0) /* AS */;
-    default:
-        return 0;
-    }
-}
-
-static uint64_t s2_vtcr(const mmusim_machine *m)
-{
-    if (m->fmt == MMUSIM_XLAT_AARCH64)
-        return 24 /* T0SZ: 40-bit IPA */ | 1ull << 6 /* SL0 */ |
-               (uint64_t)tg0_of(m->cfg.cpu.granule_lg2) << 14 | 2ull << 16 /* PS: 40 bits */;
-    return 1ull << 6; /* LPAE: T0SZ = 0 (32-bit IPA), SL0 = 1: start at level 1 */
-}
-
-static uint64_t sctlr_of(int fmt)
-{
-    uint64_t s = 1; /* M */
-    if (fmt == MMUSIM_XLAT_ARMV6)
-        s |= 1u << 23; /* XP: the ARMv6 extended format */
-    return s;
-}
-
-static int is_short(int fmt) { return fmt <= MMUSIM_XLAT_ARMV7; }
-static int is_32bit(int fmt) { return fmt != MMUSIM_XLAT_AARCH64; }
 
 /* Loads context a's registers into core c. */
 static void load_regs(mmusim_machine *m, cpu_core *c, const actx *a)
 {
     mmusim_xlat_regs *r = &c->regs;
     memset(r, 0, sizeof *r);
-    r->sctlr = sctlr_of(m->fmt);
-    r->tcr = s1_tcr(m);
+    r->sctlr = mmusim__sctlr_of(m->fmt);
+    r->tcr = mmusim__s1_tcr(m);
     r->ttbr0 = m->cpd ? m->cpd : mmusim_pt_base(a->pt);
     r->dacr = c->dacr;       /* 0x55555555, every domain Client, unless the policy set it */
     r->fcseidr = c->fcseidr; /* PID 0 unless the policy set it */
     r->mair = 0xff;        /* AttrIndx 0: Normal, write-back, read/write-allocate */
-    if (is_short(m->fmt))
+    if (mmusim__fmt_short(m->fmt))
         r->contextidr = c->asid;
     else
         r->ttbr0 |= (uint64_t)c->asid << 48;
     if (m->stage2) {
         r->hcr = 1; /* VM */
-        r->vtcr = s2_vtcr(m);
+        r->vtcr = mmusim__s2_vtcr(m);
         r->vttbr = mmusim_pt_base(m->vms[c->vmi].s2) | (uint64_t)c->vmid << 48;
     }
-}
-
-static int new_ctx(mmusim_machine *m, uint32_t ctx, size_t *idx, mmusim_diag *d)
-{
-    if (m->nctx == m->capctx) {
-        size_t cap = m->capctx ? m->capctx * 2 : 8;
-        actx *n = realloc(m->ctxs, cap * sizeof *n);
-        if (!n)
-            return mmusim_diag_set(d, -MMUSIM_E_NOMEM, "out of memory (contexts)");
-        m->ctxs = n;
-        m->capctx = cap;
-    }
-    actx *a = &m->ctxs[m->nctx];
-    memset(a, 0, sizeof *a);
-    a->ctx = ctx;
-    if (m->cfg.mmu) {
-        mmusim_pt_opts o = {.sctlr = sctlr_of(m->fmt), .tcr = s1_tcr(m)};
-        int rc = mmusim_pt_new(&a->pt, m->fmt, m->mem, m->tables, &o, d);
-        if (rc)
-            return rc;
-    }
-    *idx = m->nctx++;
-    return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -506,61 +317,9 @@ static int build_memory(mmusim_machine *m, mmusim_diag *d)
     int rc;
     if ((rc = mmusim_mem_new(&m->mem, NULL, d)) || (rc = mmusim_frames_new(&m->tables, NULL, d)) ||
         (rc = mmusim_frames_new(&m->data, NULL, d)) ||
-        (rc = mmusim_frames_add(m->tables, TABLE_BASE, TABLE_BYTES, d)) ||
-        (rc = mmusim_frames_add(m->data, DATA_BASE, DATA_BYTES, d)))
+        (rc = mmusim_frames_add(m->tables, MMUSIM__TABLE_BASE, MMUSIM__TABLE_BYTES, d)) ||
+        (rc = mmusim_frames_add(m->data, MMUSIM__DATA_BASE, MMUSIM__DATA_BYTES, d)))
         return rc;
-    return 0;
-}
-
-/*
- * The VM that context ctx belongs to (ctx >> 16), made on first use: its
- * stage-2 table, with the machine's table frames mapped flat (stage-1
- * tables are where the guest put them), and its own IPA space for data
- * pages. Sets *idx to its index in m->vms.
- */
-static int get_vm(mmusim_machine *m, uint32_t ctx, size_t *idx, mmusim_diag *d)
-{
-    const uint32_t vm = ctx >> 16;
-    for (size_t i = 0; i < m->nvms; i++)
-        if (m->vms[i].vm == vm) {
-            *idx = i;
-            return 0;
-        }
-    if (m->nvms && m->pol && strcmp(m->pol->name, "vmid"))
-        return mmusim_diag_set(d, -MMUSIM_E_CONFIG,
-                               "context 0x%" PRIx32 ": a second VM (contexts of VM n are n << 16 "
-                               "and up) needs VMIDs: os.policy=vmid",
-                               ctx);
-    if (m->nvms == m->capvms) {
-        size_t cap = m->capvms ? 2 * m->capvms : 4;
-        vmspace *n = realloc(m->vms, cap * sizeof *n);
-        if (!n)
-            return mmusim_diag_set(d, -MMUSIM_E_NOMEM, "out of memory (VMs)");
-        m->vms = n;
-        m->capvms = cap;
-    }
-    vmspace *v = &m->vms[m->nvms];
-    memset(v, 0, sizeof *v);
-    v->vm = vm;
-    int rc;
-    if ((rc = mmusim_frames_new(&v->ipas, NULL, d)) ||
-        (rc = mmusim_frames_add(v->ipas, IPA_BASE, IPA_BYTES, d))) {
-        mmusim_frames_free(v->ipas);
-        return rc;
-    }
-    mmusim_pt_opts o = {.tcr = s2_vtcr(m), .stage = 2};
-    if ((rc = mmusim_pt_new(&v->s2, m->fmt, m->mem, m->tables, &o, d))) {
-        mmusim_frames_free(v->ipas);
-        return rc;
-    }
-    mmusim_pt_attrs a = {.perm = MMUSIM_PERM_PR | MMUSIM_PERM_UR | MMUSIM_PERM_PW | MMUSIM_PERM_UW,
-                         .mem = 0xf};
-    if ((rc = mmusim_pt_map(v->s2, TABLE_BASE, TABLE_BASE, TABLE_BYTES, &a, d))) {
-        mmusim_pt_free(v->s2);
-        mmusim_frames_free(v->ipas);
-        return rc;
-    }
-    *idx = m->nvms++;
     return 0;
 }
 
@@ -628,15 +387,15 @@ int mmusim_machine_new(mmusim_machine **out, const mmusim_config *c, mmusim_diag
     m->ncores = c->cpu.cores ? c->cpu.cores : 1;
     if (m->ncores > MMUSIM_MAX_CORES)
         m->ncores = MMUSIM_MAX_CORES;
-    m->handler = default_handler;
+    m->handler = mmusim__os_default_handler;
     for (unsigned k = 0; k < m->ncores; k++) {
-        m->cores[k].ctx = NO_CTX;
+        m->cores[k].ctx = MMUSIM__NO_CTX;
         m->cores[k].dacr = 0x55555555u;
         m->cores[k].vmid = 1;
     }
     if (c->mmu) {
         m->stage2 = c->cpu.stage2;
-        if (m->stage2 && is_short(m->fmt)) {
+        if (m->stage2 && mmusim__fmt_short(m->fmt)) {
             mmusim_machine_free(m);
             return mmusim_diag_set(d, -MMUSIM_E_CONFIG,
                                    "cpu.stage2: needs a long-descriptor format (armv7-lpae or "
@@ -644,11 +403,11 @@ int mmusim_machine_new(mmusim_machine **out, const mmusim_config *c, mmusim_diag
                                    mmusim_xlat_format_name(c->cpu.format));
         }
         unsigned pg = c->cpu.page_lg2;
-        int ok = is_short(m->fmt) ? (pg == 12 || pg == 16 || pg == 20 || pg == 24 ||
-                                      (pg == 10 && m->fmt == MMUSIM_XLAT_ARMV5))
-                                  : (pg == c->cpu.granule_lg2 ||
-                                     pg == c->cpu.granule_lg2 * 2u - 3u ||
-                                     (c->cpu.granule_lg2 == 12 && pg == 30));
+        int ok = mmusim__fmt_short(m->fmt) ? (pg == 12 || pg == 16 || pg == 20 || pg == 24 ||
+                                               (pg == 10 && m->fmt == MMUSIM_XLAT_ARMV5))
+                                           : (pg == c->cpu.granule_lg2 ||
+                                              pg == c->cpu.granule_lg2 * 2u - 3u ||
+                                              (c->cpu.granule_lg2 == 12 && pg == 30));
         if (m->fmt == MMUSIM_XLAT_ARMV7_LPAE && c->cpu.granule_lg2 != 12)
             ok = 0;
         if (!ok) {
@@ -659,7 +418,7 @@ int mmusim_machine_new(mmusim_machine **out, const mmusim_config *c, mmusim_diag
                                    1ull << pg, mmusim_xlat_format_name(c->cpu.format),
                                    1u << (c->cpu.granule_lg2 - 10));
         }
-        m->fold_on = c->cpu.fold && is_32bit(m->fmt);
+        m->fold_on = c->cpu.fold && mmusim__fmt_32bit(m->fmt);
     }
     if ((rc = build_hier(m, d)) || (c->mmu && (rc = build_tlbs(m, d))) ||
         (c->mmu && (rc = build_memory(m, d)))) {
@@ -675,7 +434,7 @@ int mmusim_machine_new(mmusim_machine **out, const mmusim_config *c, mmusim_diag
         return rc;
     }
     if (c->mmu && c->os_kernel_base) {
-        const uint64_t top = is_32bit(m->fmt) ? 1ull << 32 : 1ull << c->cpu.va_bits;
+        const uint64_t top = mmusim__fmt_32bit(m->fmt) ? 1ull << 32 : 1ull << c->cpu.va_bits;
         if ((c->os_kernel_base & 0xfff) || c->os_kernel_base >= top || m->stage2) {
             mmusim_machine_free(m);
             return mmusim_diag_set(d, -MMUSIM_E_CONFIG,
@@ -683,7 +442,7 @@ int mmusim_machine_new(mmusim_machine **out, const mmusim_config *c, mmusim_diag
                                    "the top of the address space (0x%" PRIx64 "), without stage 2",
                                    c->os_kernel_base, top);
         }
-        mmusim_pt_opts o = {.sctlr = sctlr_of(m->fmt), .tcr = s1_tcr(m)};
+        mmusim_pt_opts o = {.sctlr = mmusim__sctlr_of(m->fmt), .tcr = mmusim__s1_tcr(m)};
         if ((rc = mmusim_pt_new(&m->kpt, m->fmt, m->mem, m->tables, &o, d))) {
             mmusim_machine_free(m);
             return rc;
@@ -714,18 +473,7 @@ void mmusim_machine_free(mmusim_machine *m)
 {
     if (!m)
         return;
-    for (size_t i = 0; i < m->nctx; i++) {
-        mmusim_pt_free(m->ctxs[i].pt);
-        free(m->ctxs[i].vmas);
-        free(m->ctxs[i].frames);
-        free(m->ctxs[i].fva);
-    }
-    mmusim_pt_free(m->kpt);
-    for (size_t i = 0; i < m->nvms; i++) {
-        mmusim_pt_free(m->vms[i].s2);
-        mmusim_frames_free(m->vms[i].ipas);
-    }
-    free(m->vms);
+    mmusim__os_free(m);
     for (unsigned k = 0; k < MMUSIM_MAX_CORES; k++)
         for (unsigned i = 0; i < MMUSIM_MAX_TLBS; i++)
             mmusim_tlb_free(m->cores[k].tlb[i]);
@@ -736,9 +484,6 @@ void mmusim_machine_free(mmusim_machine *m)
     mmusim_fold_free(m->fold);
     if (m->pol)
         m->pol->fini(m->pst);
-    free(m->ctxs);
-    free(m->refk);
-    free(m->refv);
     free(m->slots);
     free(m->order);
     free(m);
@@ -746,34 +491,12 @@ void mmusim_machine_free(mmusim_machine *m)
 
 void mmusim_machine_set_fault_handler(mmusim_machine *m, mmusim_fault_handler fn, void *ud)
 {
-    m->handler = fn ? fn : default_handler;
+    m->handler = fn ? fn : mmusim__os_default_handler;
     m->handler_ud = fn ? ud : NULL;
 }
 
 /* ------------------------------------------------------------------ */
 /* maintenance */
-
-static void charge_maint(mmusim_machine *m, mmusim_cpu_counters *k, uint64_t ops, uint64_t entries,
-                         uint64_t lines, uint64_t dirty, int tlb)
-{
-    const mmusim_config_timing *t = &m->cfg.timing;
-    if (tlb) {
-        k->tlbi_ops += ops;
-        k->tlbi_entries += entries;
-        k->cycles[MMUSIM_CYC_MAINT] += ops * t->tlbi + entries * t->tlbi_entry;
-    } else {
-        k->cmo_ops += ops;
-        k->cmo_lines += lines;
-        k->cmo_dirty += dirty;
-        k->cycles[MMUSIM_CYC_MAINT] += ops * t->cmo + lines * t->cmo_line + dirty * t->cmo_dirty;
-    }
-}
-
-static void barrier(mmusim_machine *m, mmusim_cpu_counters *k)
-{
-    k->barriers++;
-    k->cycles[MMUSIM_CYC_BARRIER] += m->cfg.timing.barrier;
-}
 
 static int tlbi_core(mmusim_machine *m, unsigned c, const mmusim_tlbi *op)
 {
@@ -808,7 +531,7 @@ static int tlbi_do(mmusim_machine *m, unsigned core, const mmusim_tlbi *op, int 
         return removed;
     mmusim_cpu_counters *k = m->cur[core];
     if (k) {
-        charge_maint(m, k, 1, (uint64_t)removed, 0, 0, 1);
+        mmusim__charge_maint(m, k, 1, (uint64_t)removed, 0, 0, 1);
         if (broadcast && m->ncores > 1) {
             k->broadcasts += m->ncores - 1;
             k->cycles[MMUSIM_CYC_MAINT] += (uint64_t)(m->ncores - 1) * m->cfg.timing.broadcast;
@@ -823,11 +546,11 @@ int mmusim_machine_tlbi(mmusim_machine *m, unsigned core, const mmusim_tlbi *op,
         return -MMUSIM_E_INVAL;
     int removed = tlbi_do(m, core, op, broadcast);
     if (removed >= 0 && m->cur[core])
-        barrier(m, m->cur[core]);
+        mmusim__barrier(m, m->cur[core]);
     return removed;
 }
 
-/* Performs a policy's actions on core c, costing each where it belongs. */
+/* Marks what follows as a policy's maintenance (on) or not. */
 static void track_policy(mmusim_machine *m, int on)
 {
     if (on)
@@ -838,19 +561,19 @@ static void track_policy(mmusim_machine *m, int on)
             mmusim__tlb_track_policy(m->cores[c].tlb[i], on);
 }
 
-static int perform_one(mmusim_machine *m, unsigned c, const mmusim_actions *acts, mmusim_diag *d);
-
+/* Performs a policy's actions on core c, costing each where it belongs. */
 static int perform(mmusim_machine *m, unsigned c, const mmusim_actions *acts, mmusim_diag *d)
 {
     /* What these actions remove is remembered: a later miss on it is
      * switch-induced (mmusim_cache_stats.switch_miss, tlb switch_misses). */
     track_policy(m, 1);
-    int rc = perform_one(m, c, acts, d);
+    int rc = mmusim__machine_perform(m, c, acts, d);
     track_policy(m, 0);
     return rc;
 }
 
-static int perform_one(mmusim_machine *m, unsigned c, const mmusim_actions *acts, mmusim_diag *d)
+int mmusim__machine_perform(mmusim_machine *m, unsigned c, const mmusim_actions *acts,
+                            mmusim_diag *d)
 {
     cpu_core *k = &m->cores[c];
     mmusim_cpu_counters *cnt = m->cur[c];
@@ -876,7 +599,7 @@ static int perform_one(mmusim_machine *m, unsigned c, const mmusim_actions *acts
             if (rc)
                 return mmusim_diag_set(d, rc, "policy %s: cache operation %u refused",
                                        m->pol->name, a->op);
-            charge_maint(m, cnt, 1, 0, r.lines, r.dirty, 0);
+            mmusim__charge_maint(m, cnt, 1, 0, r.lines, r.dirty, 0);
             break;
         }
         case MMUSIM_ACT_CACHE_RANGE: {
@@ -891,7 +614,7 @@ static int perform_one(mmusim_machine *m, unsigned c, const mmusim_actions *acts
             if (rc)
                 return mmusim_diag_set(d, rc, "policy %s: cache range operation refused",
                                        m->pol->name);
-            charge_maint(m, cnt, 1, 0, r.lines, r.dirty, 0);
+            mmusim__charge_maint(m, cnt, 1, 0, r.lines, r.dirty, 0);
             break;
         }
         case MMUSIM_ACT_SET_ASID:
@@ -914,11 +637,11 @@ static int perform_one(mmusim_machine *m, unsigned c, const mmusim_actions *acts
             if (rc)
                 return rc;
             /* the store and the clean of its line (the walker reads memory) */
-            charge_maint(m, cnt, 1, 0, 1, 1, 0);
+            mmusim__charge_maint(m, cnt, 1, 0, 1, 1, 0);
             break;
         }
         case MMUSIM_ACT_BARRIER:
-            barrier(m, cnt);
+            mmusim__barrier(m, cnt);
             break;
         default:
             return mmusim_diag_set(d, -MMUSIM_E_INVAL, "policy %s: unknown action %u",
@@ -933,13 +656,13 @@ static int switch_to(mmusim_machine *m, unsigned c, uint32_t ctx, mmusim_diag *d
 {
     cpu_core *k = &m->cores[c];
     size_t idx = 0;
-    if (!find_ctx(m, ctx, &idx)) {
-        int rc = new_ctx(m, ctx, &idx, d);
+    if (!mmusim__find_ctx(m, ctx, &idx)) {
+        int rc = mmusim__os_new_ctx(m, ctx, &idx, d);
         if (rc)
             return rc;
     }
     if (m->cfg.mmu && !m->ctxs[idx].pt) { /* after an exit or exec: a fresh space */
-        mmusim_pt_opts o = {.sctlr = sctlr_of(m->fmt), .tcr = s1_tcr(m)};
+        mmusim_pt_opts o = {.sctlr = mmusim__sctlr_of(m->fmt), .tcr = mmusim__s1_tcr(m)};
         int rp = mmusim_pt_new(&m->ctxs[idx].pt, m->fmt, m->mem, m->tables, &o, d);
         if (rp)
             return rp;
@@ -948,14 +671,14 @@ static int switch_to(mmusim_machine *m, unsigned c, uint32_t ctx, mmusim_diag *d
     k->ctx = ctx;
     k->actx = idx;
     memset(k->lperm, 0, sizeof k->lperm); /* another ASID, DACR */
-    if (!(m->cur[c] = slot_get(m, c, ctx)))
+    if (!(m->cur[c] = mmusim__machine_counters(m, c, ctx)))
         return mmusim_diag_set(d, -MMUSIM_E_NOMEM, "out of memory (counters)");
     mmusim_cpu_counters *cnt = m->cur[c];
     cnt->switches++;
     if (!m->cfg.mmu)
         return 0;
     if (m->stage2) {
-        int r2 = get_vm(m, ctx, &k->vmi, d);
+        int r2 = mmusim__os_get_vm(m, ctx, &k->vmi, d);
         if (r2)
             return r2;
     }
@@ -998,271 +721,12 @@ static int core_for(mmusim_machine *m, uint32_t ctx, unsigned *out, mmusim_diag 
 }
 
 /* ------------------------------------------------------------------ */
-/* the first-touch mapper */
-
-/* Remembers a data frame of a context (given back when the space ends). */
-static int remember(actx *ax, uint64_t va, uint64_t fr, mmusim_diag *d)
-{
-    if (ax->nframes == ax->capframes) {
-        size_t cap = ax->capframes ? 2 * ax->capframes : 64;
-        uint64_t *n = realloc(ax->frames, cap * sizeof *n);
-        if (n)
-            ax->frames = n;
-        uint64_t *v = n ? realloc(ax->fva, cap * sizeof *v) : NULL;
-        if (!n || !v)
-            return mmusim_diag_set(d, -MMUSIM_E_NOMEM, "out of memory (frames)");
-        ax->fva = v;
-        ax->capframes = cap;
-    }
-    ax->fva[ax->nframes] = va;
-    ax->frames[ax->nframes++] = fr;
-    return 0;
-}
-
-/*
- * Frames shared copy-on-write after a fork: how many address spaces map
- * each (a frame absent from the table has one). Open addressing on the
- * frame's address; entries are never removed (a count falls back to 1).
- */
-static uint32_t *ref_slot(mmusim_machine *m, uint64_t pa, int create)
-{
-    if (create && (m->nrefs + 1) * 2 > m->caprefs) {
-        size_t cap = m->caprefs ? 2 * m->caprefs : 256;
-        uint64_t *k = calloc(cap, sizeof *k);
-        uint32_t *v = calloc(cap, sizeof *v);
-        if (!k || !v) {
-            free(k);
-            free(v);
-            return NULL;
-        }
-        for (size_t i = 0; i < m->caprefs; i++)
-            if (m->refk[i]) {
-                size_t j = (size_t)(m->refk[i] * 0x9e3779b97f4a7c15ull >> 20) & (cap - 1);
-                while (k[j])
-                    j = (j + 1) & (cap - 1);
-                k[j] = m->refk[i];
-                v[j] = m->refv[i];
-            }
-        free(m->refk);
-        free(m->refv);
-        m->refk = k;
-        m->refv = v;
-        m->caprefs = cap;
-    }
-    if (!m->caprefs)
-        return NULL;
-    const uint64_t key = pa | 1; /* never 0 */
-    size_t j = (size_t)(key * 0x9e3779b97f4a7c15ull >> 20) & (m->caprefs - 1);
-    while (m->refk[j] && m->refk[j] != key)
-        j = (j + 1) & (m->caprefs - 1);
-    if (!m->refk[j]) {
-        if (!create)
-            return NULL;
-        m->refk[j] = key;
-        m->refv[j] = 1;
-        m->nrefs++;
-    }
-    return &m->refv[j];
-}
-
-/* Gives a frame back, unless another address space still maps it. */
-static void release_frame(mmusim_machine *m, mmusim_frames *from, uint64_t fr)
-{
-    const uint64_t pa = fr & ~0xfffull;
-    uint32_t *r = ref_slot(m, pa, 0);
-    if (r && *r > 1) {
-        (*r)--;
-        return;
-    }
-    (void)mmusim_frames_release(from, pa, 1ull << (fr & 0x3f), NULL);
-}
-
-/*
- * The permissions of a first-touch page: from the MAP event (VMA) that
- * covers it, else read, write and execute. The kernel may always read and
- * write; user access follows the VMA (write implies read: ARM has no
- * write-only). Short formats: XN = 0 gives execute at both levels, and
- * ARMv5 has no execute control at all (execute follows read); long formats
- * never make user-writable pages executable at EL1 (PXN).
- */
-static unsigned perm_of(const mmusim_machine *m, const actx *a, uint64_t mva)
-{
-    unsigned prot = MMUSIM_PROT_R | MMUSIM_PROT_W | MMUSIM_PROT_X;
-    uint64_t va = mva;
-    if (m->fmt == MMUSIM_XLAT_ARMV5 && a->fcseidr && (mva >> 25) == (a->fcseidr >> 25))
-        va = mva & 0x1ffffffu; /* back to the program's VA */
-    for (size_t i = 0; i < a->nvmas; i++)
-        if (va >= a->vmas[i].start && va < a->vmas[i].end) {
-            prot = a->vmas[i].prot;
-            break;
-        }
-    unsigned perm = MMUSIM_PERM_PR | MMUSIM_PERM_PW;
-    if (prot & (MMUSIM_PROT_R | MMUSIM_PROT_W | MMUSIM_PROT_X))
-        perm |= MMUSIM_PERM_UR;
-    if (prot & MMUSIM_PROT_W)
-        perm |= MMUSIM_PERM_UW;
-    if (m->fmt == MMUSIM_XLAT_ARMV5)
-        perm |= MMUSIM_PERM_PX | ((perm & MMUSIM_PERM_UR) ? MMUSIM_PERM_UX : 0);
-    else if (prot & MMUSIM_PROT_X)
-        perm |= MMUSIM_PERM_UX | (is_short(m->fmt) ? MMUSIM_PERM_PX : 0);
-    return perm;
-}
-
-int mmusim_machine_map_first_touch(mmusim_machine *m, uint32_t ctx, unsigned stage, uint64_t va,
-                                   mmusim_diag *d)
-{
-    if (!m || !m->cfg.mmu)
-        return mmusim_diag_set(d, -MMUSIM_E_STATE, "first-touch mapping needs mmu = true");
-    const unsigned pg = stage == 2 ? m->cfg.cpu.granule_lg2 : m->cfg.cpu.page_lg2;
-    const uint64_t bytes = 1ull << pg, base = va & ~(bytes - 1);
-    const uint64_t align = bytes > MMUSIM_FRAME_BYTES ? bytes : 0;
-    const uint64_t fbytes = bytes < MMUSIM_FRAME_BYTES ? MMUSIM_FRAME_BYTES : bytes;
-    uint64_t pa;
-    int rc;
-    size_t vi = 0;
-    if (m->stage2 && (rc = get_vm(m, ctx, &vi, d)))
-        return rc;
-    if (stage == 2) {
-        if (!m->stage2)
-            return mmusim_diag_set(d, -MMUSIM_E_STATE, "stage-2 mapping without stage 2");
-        if ((rc = mmusim_frames_alloc(m->data, fbytes, align, &pa, d)))
-            return rc;
-        mmusim_pt_attrs a = {.perm = MMUSIM_PERM_PR | MMUSIM_PERM_UR | MMUSIM_PERM_PW |
-                                     MMUSIM_PERM_UW | MMUSIM_PERM_PX | MMUSIM_PERM_UX,
-                             .mem = 0xf, .page_lg2 = (uint8_t)pg};
-        return mmusim_pt_map(m->vms[vi].s2, base, pa, bytes, &a, d);
-    }
-    if (m->kbase && base >= m->kbase) {
-        /* the kernel's space, shared: global, or non-global (nonglobal-kernel) */
-        if ((rc = mmusim_frames_alloc(m->data, fbytes, align, &pa, d)))
-            return rc;
-        mmusim_pt_attrs ka = {.perm = MMUSIM_PERM_PR | MMUSIM_PERM_PW |
-                                      (is_short(m->fmt)
-                                           ? MMUSIM_PERM_PX
-                                           : 0),
-                              .ng = m->pol && m->pol->kernel_nonglobal,
-                              .mem = is_short(m->fmt) ? 0x3 : 0,
-                              .page_lg2 = (uint8_t)pg};
-        if (m->fmt == MMUSIM_XLAT_ARMV5)
-            ka.ng = 0; /* no ASIDs */
-        if ((rc = mmusim_pt_map(m->kpt, base, pa, bytes, &ka, d)))
-            (void)mmusim_frames_release(m->data, pa, fbytes, NULL);
-        return rc;
-    }
-    size_t idx;
-    if (!find_ctx(m, ctx, &idx))
-        return mmusim_diag_set(d, -MMUSIM_E_STATE, "context %" PRIu32 " has no tables", ctx);
-    /* The allocator's unit is 4 KiB: an ARMv5 tiny (1K) page gets a frame of its own. */
-    if ((rc = mmusim_frames_alloc(m->stage2 ? m->vms[vi].ipas : m->data, fbytes, align, &pa, d)))
-        return rc;
-    actx *ax = &m->ctxs[idx];
-    mmusim_pt_attrs a = {.perm = perm_of(m, ax, base),
-                         .ng = m->asid_bits && m->fmt != MMUSIM_XLAT_ARMV5,
-                         .mem = is_short(m->fmt) ? 0x3 /* C, B: write-back */ : 0,
-                         .page_lg2 = (uint8_t)pg};
-    if ((rc = mmusim_pt_map(ax->pt, base, pa, bytes, &a, d))) {
-        (void)mmusim_frames_release(m->stage2 ? m->vms[vi].ipas : m->data, pa, fbytes, NULL);
-        return rc;
-    }
-    ax->from = m->stage2 ? m->vms[vi].ipas : m->data;
-    return remember(ax, base, pa | mmusim__lg2(fbytes), d);
-}
-
-/*
- * The kernel's stores of the descriptors the first-touch mapper wrote, as
- * the hierarchy sees them, and the cleaning that makes them visible to the
- * walker (seed 003: ARMv5/v6 walks read memory, not the L1 D-cache, so
- * Linux cleans each PTE it writes, flush_pmd_entry and clean of the PTE).
- *
- * Which descriptors: a walk of the page after mapping gives every
- * descriptor address on its path; those at the level where the fault was
- * found and below are new (a new table was linked there, or the leaf was
- * written). Each is a 4- or 8-byte store through cpu.dcache at the
- * kernel's alias of the table (PA + KERNEL_ALIAS, for virtually indexed
- * caches), costed as a demand store's stall to the fault; if walks do not
- * read the entry cache (cpu.walk_from is memory or a level below), the
- * line is then cleaned from the entry cache, costed as maintenance. The
- * zeroing of a new table page is not costed (Linux clears it through the
- * cache too; the lines would be evicted in time).
- */
-#define KERNEL_ALIAS 0x40000000ull
-
-static void walk_regs(const mmusim_machine *m, const cpu_core *k, uint64_t v, uint16_t asid,
-                      mmusim_xlat_regs *r);
-
-static void publish(mmusim_machine *m, unsigned c, uint64_t va, unsigned fault_level,
-                    unsigned access)
-{
-    cpu_core *k = &m->cores[c];
-    mmusim_cpu_counters *cnt = m->cur[c];
-    mmusim_xlat_port port = {mmusim_mem_port_read, m->mem};
-    mmusim_xlat_req q = {.va = va, .access = (uint8_t)access, .priv = MMUSIM_PRIV_EL1};
-    mmusim_xlat_result res;
-    mmusim_xlat_fault f;
-    mmusim_xlat_regs wr;
-    walk_regs(m, k, va, k->asid, &wr);
-    if (mmusim_xlat_walk(m->fmt, &wr, &port, &q, &res, &f) || f.type != MMUSIM_FAULT_NONE)
-        return;
-    const int entry = k->dentry;
-    int cleaned = 0;
-    for (unsigned i = 0; i < res.nreads && i < MMUSIM_XLAT_MAX_READS; i++) {
-        const mmusim_xlat_read *r = &res.reads[i];
-        if (r->stage != 1 || r->level < fault_level)
-            continue;
-        uint64_t wb = 0;
-        const uint64_t kva = r->addr + KERNEL_ALIAS;
-        const int where = mmusim__hier_access(m->h, entry, MMUSIM_A_WRITE, kva, r->addr, r->bytes,
-                                              &wb);
-        cnt->pte_writes++;
-        const unsigned w = where < 0 ? MMUSIM_SERVED_MEMORY : (unsigned)where;
-        const uint32_t base = entry < 0 ? 0 : m->lat[entry];
-        cnt->cycles[MMUSIM_CYC_FAULT] += (m->lat[w] > base ? m->lat[w] - base : 0) +
-                                         wb * m->cfg.timing.writeback;
-        if (entry >= 0 && k->walk_from != entry) {
-            mmusim_cmo_result cr = {0, 0};
-            (void)mmusim_hier_cmo_range(m->h, (unsigned)entry, MMUSIM_CMO_CLEAN, kva, r->addr,
-                                        r->bytes, &cr);
-            charge_maint(m, cnt, 1, 0, cr.lines, cr.dirty, 0);
-            cnt->pte_cleans++;
-            cleaned = 1;
-        }
-    }
-    if (cleaned)
-        barrier(m, cnt); /* DSB: the walker may read them from here on */
-}
-
-static int default_handler(void *ud, mmusim_machine *m, const mmusim_fault_info *f,
-                           mmusim_diag *d)
-{
-    (void)ud;
-    if (f->fault.type == MMUSIM_FAULT_PERMISSION && f->fault.stage == 1 &&
-        f->access == MMUSIM_XA_WRITE)
-        return cow_break(m, f->core, f->ctx, f->fault.far, d);
-    if (f->fault.type != MMUSIM_FAULT_TRANSLATION)
-        return 0;
-    /* the MVA: with FCSE the tables are indexed by it */
-    const uint64_t addr = f->fault.stage == 2 ? f->fault.ipa : f->fault.far;
-    int rc = mmusim_machine_map_first_touch(m, f->ctx, f->fault.stage, addr, d);
-    if (rc)
-        return rc;
-    mmusim_cpu_counters *k = m->cur[f->core];
-    if (f->fault.stage == 2)
-        k->s2_pages_mapped++;
-    else
-        k->pages_mapped++;
-    k->cycles[MMUSIM_CYC_FAULT] += m->cfg.timing.map;
-    if (f->fault.stage == 1 && m->cfg.os_pte_writes)
-        publish(m, f->core, f->va, f->fault.level, f->access);
-    return 1;
-}
-
-/* ------------------------------------------------------------------ */
 /* walks */
 
 /* log2 of the region a table descriptor at `level` maps. */
 static unsigned region_lg2(int fmt, unsigned grain, unsigned level)
 {
-    if (is_short(fmt))
+    if (mmusim__fmt_short(fmt))
         return 20; /* a first-level (coarse/fine table) descriptor: 1 MiB */
     return grain + (3 - level) * (grain - 3);
 }
@@ -1299,7 +763,7 @@ static void replay_walk(mmusim_machine *m, cpu_core *k, mmusim_cpu_counters *cnt
 {
     const mmusim_xlat_read *rd = res->reads;
     const unsigned n = res->nreads < MMUSIM_XLAT_MAX_READS ? res->nreads : MMUSIM_XLAT_MAX_READS;
-    const unsigned grain = is_short(m->fmt) ? 12 : m->cfg.cpu.granule_lg2;
+    const unsigned grain = mmusim__fmt_short(m->fmt) ? 12 : m->cfg.cpu.granule_lg2;
     /* The deepest stage-1 table level a walk cache holds for mva. */
     int skip_upto = -1;
     for (unsigned i = 0; i < m->nwalkc; i++) {
@@ -1405,20 +869,6 @@ static inline int perm_ok_priv(unsigned perm, unsigned access, int kmode)
     return kmode ? (perm & need[access]) != 0 : perm_ok(perm, access);
 }
 
-/* The registers a walk of `v` uses: the core's, with the kernel's table for
- * kernel addresses, and the ASID the access runs with. */
-static void walk_regs(const mmusim_machine *m, const cpu_core *k, uint64_t v, uint16_t asid,
-                      mmusim_xlat_regs *r)
-{
-    *r = k->regs;
-    if (m->kbase && v >= m->kbase)
-        r->ttbr0 = mmusim_pt_base(m->kpt);
-    if (is_short(m->fmt))
-        r->contextidr = asid;
-    else
-        r->ttbr0 = (r->ttbr0 & ~(0xffffull << 48)) | (uint64_t)asid << 48;
-}
-
 /* Domain check of a short-descriptor entry: 1 allow, 0 domain fault,
  * 2 Client (permissions apply). */
 static inline int domain_ok(const mmusim_xlat_regs *r, unsigned domain)
@@ -1441,7 +891,7 @@ static int read_pgd(void *ud, uint32_t ctx, uint32_t idx, uint32_t *desc)
     mmusim_machine *m = ud;
     size_t i;
     *desc = 0;
-    if (idx >= 4096 || !find_ctx(m, ctx, &i) || !m->ctxs[i].pt)
+    if (idx >= 4096 || !mmusim__find_ctx(m, ctx, &i) || !m->ctxs[i].pt)
         return -MMUSIM_E_INVAL;
     return mmusim_mem_read32(m->mem, mmusim_pt_base(m->ctxs[i].pt) + 4u * idx, desc, NULL);
 }
@@ -1484,7 +934,7 @@ static int translate_slow(mmusim_machine *m, unsigned c, uint64_t va, unsigned x
     const uint64_t v = m->fmt == MMUSIM_XLAT_ARMV5 ? fcse(&k->regs, va) : va;
     const int *chain = xa == MMUSIM_XA_EXEC ? m->ichain : m->dchain;
     const unsigned nch = xa == MMUSIM_XA_EXEC ? m->ni : m->nd;
-    const int shortf = is_short(m->fmt);
+    const int shortf = mmusim__fmt_short(m->fmt);
     const actx *a = &m->ctxs[k->actx];
     /* kernel mode: the kernel's ASID (the process's, or 0 in the flawed
      * variant), privileged permissions; kernel addresses: the kernel's
@@ -1527,7 +977,7 @@ static int translate_slow(mmusim_machine *m, unsigned c, uint64_t va, unsigned x
                 cnt->stale_tlb_hits++;
         }
         if (lvl == 0 && !kmode) {
-            k->memo[ti][(v >> 12) & (MEMO - 1)] = e;
+            k->memo[ti][(v >> 12) & (MMUSIM__MEMO - 1)] = e;
             if (!e->out_is_ipa) {
                 k->lpage[ti] = v & ~0xfffull;
                 k->ldelta[ti] = *pa - v;
@@ -1550,7 +1000,7 @@ static int translate_slow(mmusim_machine *m, unsigned c, uint64_t va, unsigned x
     mmusim_xlat_result res;
     mmusim_xlat_fault f;
     mmusim_xlat_regs wr;
-    walk_regs(m, k, v, asid, &wr);
+    mmusim__walk_regs(m, k, v, asid, &wr);
     for (int attempt = 0; attempt <= MAX_RETRY; attempt++) {
         int rc = mmusim_xlat_walk(m->fmt, &wr, &port, &q, &res, &f);
         if (rc)
@@ -1680,403 +1130,6 @@ static inline void demand(mmusim_machine *m, cpu_core *k, mmusim_cpu_counters *c
     demand_stall(m, cnt, t, entry, where, wb);
 }
 
-/*
- * Cache maintenance by address to the point of coherency: every cache
- * holding the bytes, on every core (the hierarchy is coherent), the
- * levels nearer the cores first so that cleaned data moves down before
- * the level below is cleaned.
- */
-static void cmo_all_levels(mmusim_machine *m, int op, uint64_t va, uint64_t pa, uint64_t len,
-                           mmusim_cmo_result *res)
-{
-    const unsigned n = mmusim_hier_ncaches(m->h);
-    unsigned depth[MMUSIM_HIER_MAX_CACHES], maxd = 0;
-    for (unsigned i = 0; i < n; i++) {
-        unsigned dd = 0;
-        for (int k = (int)i; k >= 0 && dd <= n; k = mmusim__hier_next(m->h, k))
-            dd++;
-        depth[i] = dd; /* levels from here to memory */
-        if (dd > maxd)
-            maxd = dd;
-    }
-    for (unsigned dd = maxd; dd >= 1; dd--)
-        for (unsigned i = 0; i < n; i++) {
-            if (depth[i] != dd)
-                continue;
-            mmusim_cmo_result one = {0, 0};
-            mmusim_hier_cmo_range(m->h, i, op, va, pa, len, &one);
-            res->lines += one.lines;
-            res->dirty += one.dirty;
-        }
-}
-
-/* ------------------------------------------------------------------ */
-/* address-space events: MAP, UNMAP, PROTECT, FORK, EXEC, EXIT */
-
-/* Prefixes the diagnostic already in *d (copied first: the message is
- * formatted into the same buffer). Returns rc. */
-static int rewrap(mmusim_diag *d, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int rewrap(mmusim_diag *d, int rc, const char *fmt, ...)
-{
-    if (!d)
-        return rc;
-    char inner[sizeof d->msg], head[256];
-    snprintf(inner, sizeof inner, "%s", d->msg);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(head, sizeof head, fmt, ap);
-    va_end(ap);
-    return mmusim_diag_set(d, rc, "%s: %s", head, inner);
-}
-
-static int vma_add(actx *a, uint64_t start, uint64_t end, unsigned prot)
-{
-    if (a->nvmas == a->capvmas) {
-        size_t cap = a->capvmas ? 2 * a->capvmas : 8;
-        vma *n = realloc(a->vmas, cap * sizeof *n);
-        if (!n)
-            return -MMUSIM_E_NOMEM;
-        a->vmas = n;
-        a->capvmas = cap;
-    }
-    /* the newest first: it takes precedence where ranges overlap */
-    memmove(a->vmas + 1, a->vmas, a->nvmas * sizeof *a->vmas);
-    a->vmas[0] = (vma){start, end, (uint8_t)prot};
-    a->nvmas++;
-    return 0;
-}
-
-/* Cuts [start, end) out of every VMA (a VMA split in two keeps both). */
-static int vma_cut(actx *a, uint64_t start, uint64_t end)
-{
-    for (size_t i = 0; i < a->nvmas; i++) {
-        vma *v = &a->vmas[i];
-        if (v->end <= start || v->start >= end)
-            continue;
-        if (v->start < start && v->end > end) { /* a hole in the middle */
-            const vma hi = {end, v->end, v->prot};
-            v->end = start;
-            if (a->nvmas == a->capvmas) {
-                size_t cap = 2 * a->capvmas;
-                vma *n = realloc(a->vmas, cap * sizeof *n);
-                if (!n)
-                    return -MMUSIM_E_NOMEM;
-                a->vmas = n;
-                a->capvmas = cap;
-            }
-            memmove(a->vmas + i + 2, a->vmas + i + 1, (a->nvmas - i - 1) * sizeof *a->vmas);
-            a->vmas[i + 1] = hi;
-            a->nvmas++;
-            i++;
-        } else if (v->start < start) {
-            v->end = start;
-        } else if (v->end > end) {
-            v->start = end;
-        } else { /* all of it */
-            memmove(v, v + 1, (a->nvmas - i - 1) * sizeof *a->vmas);
-            a->nvmas--;
-            i--;
-        }
-    }
-    return 0;
-}
-
-/* The core ctx runs on, or -1. */
-static int running_on(const mmusim_machine *m, uint32_t ctx)
-{
-    for (unsigned c = 0; c < m->ncores; c++)
-        if (m->cores[c].ctx == ctx && m->cur[c])
-            return (int)c;
-    return -1;
-}
-
-/*
- * The maintenance the policy asks for when [mva, mva + len) of ctx goes
- * (or changes permissions), performed on the core ctx runs on (else the
- * core of the last switch) and charged to ctx there.
- */
-static int unmap_maintenance(mmusim_machine *m, uint32_t ctx, uint64_t mva, uint64_t len,
-                             mmusim_diag *d)
-{
-    if (!m->pol || !len)
-        return 0;
-    const int run = running_on(m, ctx);
-    const unsigned c = run >= 0 ? (unsigned)run : m->cur_core;
-    mmusim_actions acts;
-    acts.n = 0;
-    int rc;
-    if (m->pol->unmap) {
-        rc = m->pol->unmap(m->pst, run, ctx, mva, len, &acts, d);
-    } else {
-        /* without the hook: every ASID, every core, page by page */
-        rc = 0;
-        for (uint64_t a = mva & ~0xfffull; a < mva + len && !rc; a += 4096) {
-            mmusim_action x;
-            memset(&x, 0, sizeof x);
-            x.kind = MMUSIM_ACT_TLBI;
-            x.broadcast = m->ncores > 1;
-            x.tlbi.op = MMUSIM_TLBI_VAA;
-            x.tlbi.addr = a;
-            rc = mmusim_actions_add(&acts, &x);
-        }
-    }
-    if (rc)
-        return rc < 0 ? rc : -MMUSIM_E_RANGE;
-    if (!acts.n)
-        return 0;
-    mmusim_cpu_counters *cnt = slot_get(m, c, ctx);
-    if (!cnt)
-        return mmusim_diag_set(d, -MMUSIM_E_NOMEM, "out of memory (counters)");
-    mmusim_cpu_counters *const saved = m->cur[c]; /* after slot_get, which may move the slots */
-    m->cur[c] = cnt;
-    /* not a switch: what this removes is not remembered as switch-induced */
-    rc = perform_one(m, c, &acts, d);
-    m->cur[c] = saved;
-    return rc;
-}
-
-/* The MVA of a trace address of ctx (folded; FCSE for ARMv5). */
-static int event_mva(mmusim_machine *m, const actx *a, uint64_t va, uint64_t *mva, mmusim_diag *d)
-{
-    if (m->fold_on) {
-        int rc = mmusim_fold_addr(m->fold, a->ctx, va, &va, d);
-        if (rc)
-            return rc;
-    }
-    if (m->fmt == MMUSIM_XLAT_ARMV5 && (va >> 25) == 0)
-        va |= a->fcseidr & 0xfe000000u;
-    *mva = va;
-    return 0;
-}
-
-/* Ends ctx's address space: maintenance as for unmapping all of it, its
- * tables and frames given back. The context id may be used again: it then
- * starts afresh. */
-static int end_space(mmusim_machine *m, uint32_t ctx, int exiting, mmusim_diag *d)
-{
-    size_t i;
-    if (!find_ctx(m, ctx, &i) || !m->ctxs[i].pt)
-        return 0;
-    actx *a = &m->ctxs[i];
-    const uint64_t top = is_32bit(m->fmt) ? 1ull << 32 : 1ull << m->cfg.cpu.va_bits;
-    int rc = unmap_maintenance(m, ctx, 0, top, d);
-    if (rc)
-        return rc;
-    if (exiting && m->pol && m->pol->exit)
-        m->pol->exit(m->pst, ctx);
-    for (size_t k = 0; k < a->nframes; k++)
-        release_frame(m, a->from, a->frames[k]);
-    a->nframes = 0;
-    a->nvmas = 0;
-    mmusim_pt_free(a->pt);
-    a->pt = NULL;
-    for (unsigned c = 0; c < m->ncores; c++)
-        if (m->cores[c].ctx == ctx) {
-            m->cores[c].ctx = NO_CTX; /* the next record of ctx switches in a fresh space */
-            m->cur[c] = NULL;
-        }
-    return 0;
-}
-
-/*
- * FORK: the child (a fresh space) gets the parent's VMAs and, copy-on-write,
- * its pages: every page the parent has mapped is mapped in the child to
- * the same frame, and both copies become read-only (Linux's
- * copy_page_range and ptep_set_wrprotect); the frame's count goes up.
- * Then the parent's TLB entries (and VIVT lines) go as its policy's
- * unmapping says (flush_tlb_mm after the copy). Each page shared costs
- * timing.map to the parent, as fault work. A write to either copy later is
- * a permission fault that cow_break resolves.
- */
-static int fork_space(mmusim_machine *m, uint32_t parent, uint32_t child, mmusim_diag *d)
-{
-    size_t pi, ci;
-    int rc;
-    if (!find_ctx(m, parent, &pi) && (rc = new_ctx(m, parent, &pi, d)))
-        return rc;
-    if (child == parent)
-        return mmusim_diag_set(d, -MMUSIM_E_FORMAT, "fork of context %" PRIu32 " into itself",
-                               parent);
-    if (find_ctx(m, child, &ci) && m->ctxs[ci].pt && m->ctxs[ci].nframes)
-        if ((rc = end_space(m, child, 1, d))) /* the id is reused: its old space ends */
-            return rc;
-    if (!find_ctx(m, child, &ci) && (rc = new_ctx(m, child, &ci, d)))
-        return rc;
-    actx *p = &m->ctxs[pi], *ch = &m->ctxs[ci]; /* after new_ctx: the array may move */
-    if (!ch->pt) {
-        mmusim_pt_opts o = {.sctlr = sctlr_of(m->fmt), .tcr = s1_tcr(m)};
-        if ((rc = mmusim_pt_new(&ch->pt, m->fmt, m->mem, m->tables, &o, d)))
-            return rc;
-    }
-    for (size_t k = p->nvmas; k-- > 0;)
-        if ((rc = vma_add(ch, p->vmas[k].start, p->vmas[k].end, p->vmas[k].prot)))
-            return mmusim_diag_set(d, rc, "out of memory (VMAs)");
-    ch->fcseidr = p->fcseidr;
-    ch->from = p->from;
-    uint64_t shared = 0;
-    for (size_t k = 0; k < p->nframes && p->pt; k++) {
-        mmusim_pt_mapping mp;
-        const uint64_t pa = p->frames[k] & ~0xfffull;
-        if (mmusim_pt_query(p->pt, p->fva[k], &mp, NULL) != 1 || mp.pa != pa ||
-            mp.va != p->fva[k])
-            continue; /* unmapped, or remapped since */
-        mmusim_pt_attrs ro = mp.attrs;
-        ro.perm &= (uint8_t)~(MMUSIM_PERM_UW | MMUSIM_PERM_PW);
-        if (ro.perm != mp.attrs.perm && (rc = mmusim_pt_protect(p->pt, mp.va, mp.bytes, &ro, d)))
-            return rc;
-        if ((rc = mmusim_pt_map(ch->pt, mp.va, pa, mp.bytes, &ro, d)))
-            return rc;
-        uint32_t *ref = ref_slot(m, pa, 1);
-        if (!ref)
-            return mmusim_diag_set(d, -MMUSIM_E_NOMEM, "out of memory (frame counts)");
-        (*ref)++;
-        if ((rc = remember(ch, mp.va, p->frames[k], d)))
-            return rc;
-        shared++;
-    }
-    /* the parent's entries are read-write no more */
-    const uint64_t top = is_32bit(m->fmt) ? 1ull << 32 : 1ull << m->cfg.cpu.va_bits;
-    if (shared && (rc = unmap_maintenance(m, parent, 0, top, d)))
-        return rc;
-    const int run = running_on(m, parent);
-    mmusim_cpu_counters *cnt = slot_get(m, run >= 0 ? (unsigned)run : m->cur_core, parent);
-    if (!cnt)
-        return mmusim_diag_set(d, -MMUSIM_E_NOMEM, "out of memory (counters)");
-    cnt->cow_shared += shared;
-    cnt->cycles[MMUSIM_CYC_FAULT] += shared * m->cfg.timing.map;
-    return 0;
-}
-
-/*
- * A write to a read-only page that its VMA lets the space write: a
- * copy-on-write page after a fork. If another space still maps the frame,
- * the page gets a frame of its own (the copy); if not, it is made writable
- * in place. The stale read-only translation goes as the policy's unmapping
- * says before the access retries. Returns 1 (retry), 0 (not such a page),
- * or a negative error. Costs timing.map, as fault work.
- */
-static int cow_break(mmusim_machine *m, unsigned c, uint32_t ctx, uint64_t mva, mmusim_diag *d)
-{
-    size_t i;
-    if (!find_ctx(m, ctx, &i) || !m->ctxs[i].pt)
-        return 0;
-    actx *a = &m->ctxs[i];
-    mmusim_pt_mapping mp;
-    if (mmusim_pt_query(a->pt, mva, &mp, NULL) != 1 || (mp.attrs.perm & MMUSIM_PERM_UW) ||
-        !(perm_of(m, a, mp.va) & MMUSIM_PERM_UW))
-        return 0;
-    mmusim_pt_attrs rw = mp.attrs;
-    rw.perm = (uint8_t)perm_of(m, a, mp.va);
-    uint32_t *ref = ref_slot(m, mp.pa, 0);
-    int rc;
-    mmusim_cpu_counters *cnt = m->cur[c];
-    if (ref && *ref > 1) {
-        const uint64_t fbytes = mp.bytes < MMUSIM_FRAME_BYTES ? MMUSIM_FRAME_BYTES : mp.bytes;
-        uint64_t pa;
-        if ((rc = mmusim_frames_alloc(a->from, fbytes, mp.bytes > MMUSIM_FRAME_BYTES ? mp.bytes : 0,
-                                      &pa, d)))
-            return rc;
-        if ((rc = mmusim_pt_unmap(a->pt, mp.va, mp.bytes, d)) ||
-            (rc = mmusim_pt_map(a->pt, mp.va, pa, mp.bytes, &rw, d)))
-            return rc;
-        (*ref)--;
-        /* this space's record of the old frame now names the new one */
-        for (size_t k = 0; k < a->nframes; k++)
-            if (a->fva[k] == mp.va && (a->frames[k] & ~0xfffull) == mp.pa)
-                a->frames[k] = pa | mmusim__lg2(fbytes);
-        cnt->cow_copies++;
-    } else {
-        if ((rc = mmusim_pt_protect(a->pt, mp.va, mp.bytes, &rw, d)))
-            return rc;
-        cnt->cow_reuses++;
-    }
-    cnt->cycles[MMUSIM_CYC_FAULT] += m->cfg.timing.map;
-    rc = unmap_maintenance(m, ctx, mp.va, mp.bytes, d);
-    return rc ? rc : 1;
-}
-
-static int space_event(mmusim_machine *m, const mmusim_rec *r, mmusim_diag *d)
-{
-    size_t i;
-    int rc = 0;
-    if (!m->cfg.mmu) {
-        m->events_skipped++;
-        return 0;
-    }
-    if (r->kind == MMUSIM_REC_EXIT || r->kind == MMUSIM_REC_EXEC) {
-        rc = end_space(m, r->ctx, r->kind == MMUSIM_REC_EXIT, d);
-        if (!rc)
-            m->events_applied++;
-        return rc ? rewrap(d, rc, "record %" PRIu64 ": %s of context %" PRIu32, m->nrec,
-                           r->kind == MMUSIM_REC_EXIT ? "exit" : "exec", r->ctx)
-                  : 0;
-    }
-    if (!find_ctx(m, r->ctx, &i)) {
-        if ((rc = new_ctx(m, r->ctx, &i, d)))
-            return rc;
-    }
-    actx *a = &m->ctxs[i];
-    if (!a->pt && r->kind != MMUSIM_REC_FORK) {
-        mmusim_pt_opts o = {.sctlr = sctlr_of(m->fmt), .tcr = s1_tcr(m)};
-        if ((rc = mmusim_pt_new(&a->pt, m->fmt, m->mem, m->tables, &o, d)))
-            return rc;
-    }
-    uint64_t start = r->va, end = r->va + r->arg;
-    if (end < start)
-        return mmusim_diag_set(d, -MMUSIM_E_FORMAT,
-                               "record %" PRIu64 ": range 0x%" PRIx64 " + 0x%" PRIx64 " wraps",
-                               m->nrec, r->va, r->arg);
-    uint64_t mva = 0;
-    switch (r->kind) {
-    case MMUSIM_REC_MAP:
-        /* the VMA's permissions apply to the pages first touched in it */
-        if (m->fold_on && (rc = mmusim_fold_addr(m->fold, r->ctx, start, &start, d)))
-            return rc;
-        rc = vma_add(a, start, start + r->arg, r->flags & 7);
-        break;
-    case MMUSIM_REC_UNMAP:
-    case MMUSIM_REC_PROTECT: {
-        if ((rc = event_mva(m, a, start, &mva, d)))
-            return rc;
-        const uint64_t fstart = m->fold_on ? mva : start; /* VMAs are in folded VAs */
-        if ((rc = unmap_maintenance(m, r->ctx, mva, r->arg, d)))
-            return rc;
-        if (r->kind == MMUSIM_REC_UNMAP) {
-            /* the pages' frames return to the allocator when the space ends */
-            rc = mmusim_pt_unmap(a->pt, mva & ~0xfffull, ((mva + r->arg + 0xfff) & ~0xfffull) -
-                                                             (mva & ~0xfffull),
-                                 d);
-            if (!rc)
-                rc = vma_cut(a, fstart, fstart + r->arg);
-        } else {
-            if ((rc = vma_cut(a, fstart, fstart + r->arg)) ||
-                (rc = vma_add(a, fstart, fstart + r->arg, r->flags & 7)))
-                break;
-            /* the pages mapped now take the new permissions */
-            for (uint64_t p = mva & ~0xfffull; p < mva + r->arg && !rc; p += 4096) {
-                mmusim_pt_mapping mp;
-                if (mmusim_pt_query(a->pt, p, &mp, NULL) != 1 || mp.va != p)
-                    continue;
-                mp.attrs.perm = (uint8_t)perm_of(m, a, p);
-                rc = mmusim_pt_protect(a->pt, p, mp.bytes, &mp.attrs, d);
-            }
-        }
-        break;
-    }
-    case MMUSIM_REC_FORK:
-        rc = fork_space(m, r->ctx, (uint32_t)r->arg, d);
-        break;
-    default:
-        m->events_skipped++;
-        return 0;
-    }
-    if (rc)
-        return rewrap(d, rc, "record %" PRIu64 ": %s of context %" PRIu32, m->nrec,
-                      mmusim_rec_kind_name(r->kind), r->ctx);
-    m->events_applied++;
-    return 0;
-}
-
 static int do_event(mmusim_machine *m, const mmusim_rec *r, mmusim_diag *d)
 {
     int rc;
@@ -2116,7 +1169,7 @@ static int do_event(mmusim_machine *m, const mmusim_rec *r, mmusim_diag *d)
                                    r->flags);
         mmusim_cmo_result res = {0, 0};
         if (!m->cfg.mmu) {
-            cmo_all_levels(m, r->flags, r->va, r->va, r->arg, &res);
+            mmusim__hier_cmo_all_levels(m->h, r->flags, r->va, r->va, r->arg, &res);
         } else {
             /* By VA: each page's PA from the context's tables; unmapped pages
              * hold nothing to maintain. */
@@ -2129,7 +1182,7 @@ static int do_event(mmusim_machine *m, const mmusim_rec *r, mmusim_diag *d)
                 if (mmusim_pt_query(a->pt, v, &mp, NULL) == 1) {
                     step = mp.bytes - (v - mp.va);
                     uint64_t len = end - va < step ? end - va : step;
-                    cmo_all_levels(m, r->flags, va, mp.pa + (v - mp.va), len, &res);
+                    mmusim__hier_cmo_all_levels(m->h, r->flags, va, mp.pa + (v - mp.va), len, &res);
                 } else {
                     step -= va & (step - 1);
                 }
@@ -2138,8 +1191,8 @@ static int do_event(mmusim_machine *m, const mmusim_rec *r, mmusim_diag *d)
                 va += step;
             }
         }
-        charge_maint(m, m->cur[c], 1, 0, res.lines, res.dirty, 0);
-        barrier(m, m->cur[c]);
+        mmusim__charge_maint(m, m->cur[c], 1, 0, res.lines, res.dirty, 0);
+        mmusim__barrier(m, m->cur[c]);
         return 0;
     }
     case MMUSIM_REC_MAP:
@@ -2148,7 +1201,7 @@ static int do_event(mmusim_machine *m, const mmusim_rec *r, mmusim_diag *d)
     case MMUSIM_REC_FORK:
     case MMUSIM_REC_EXEC:
     case MMUSIM_REC_EXIT:
-        return space_event(m, r, d);
+        return mmusim__os_space_event(m, r, d);
     default:
         m->events_skipped++;
         return 0;
@@ -2162,7 +1215,7 @@ int mmusim_machine_run(mmusim_machine *m, const mmusim_rec *recs, size_t n, mmus
     /* Constants of the loop in locals: the counter stores below would
      * otherwise make the compiler reload them from *m every record. */
     const int mmu = m->cfg.mmu, fold_on = m->fold_on, fmt = m->fmt;
-    const int v5 = fmt == MMUSIM_XLAT_ARMV5, shortf = is_short(fmt);
+    const int v5 = fmt == MMUSIM_XLAT_ARMV5, shortf = mmusim__fmt_short(fmt);
     const int ti0 = m->ni ? m->ichain[0] : -1, td0 = m->nd ? m->dchain[0] : -1;
     const uint64_t base = m->nrec;
     int rc = 0;
@@ -2195,7 +1248,7 @@ int mmusim_machine_run(mmusim_machine *m, const mmusim_rec *recs, size_t n, mmus
             if (fold_on && !(m->kbase && va >= m->kbase && !(va >> 32))) {
                 /* (kernel addresses are the kernel's own: not folded) */
                 if ((rc = mmusim_fold_addr_fast(m->fold, ctx, va, &va, d))) {
-                    rc = rewrap(d, rc, "record %" PRIu64, base + i);
+                    rc = mmusim__diag_rewrap(d, rc, "record %" PRIu64, base + i);
                     break;
                 }
             } else if (fmt != MMUSIM_XLAT_AARCH64 && (va >> 32)) {
@@ -2216,7 +1269,8 @@ int mmusim_machine_run(mmusim_machine *m, const mmusim_rec *recs, size_t n, mmus
                 /* the same page as the entry this TLB returned last */
                 mva = v;
                 pa = v + k->ldelta[t0];
-            } else if (!kmode && (e = t0 >= 0 ? k->memo[t0][(v >> 12) & (MEMO - 1)] : NULL) &&
+            } else if (!kmode &&
+                       (e = t0 >= 0 ? k->memo[t0][(v >> 12) & (MMUSIM__MEMO - 1)] : NULL) &&
                        kind != MMUSIM_REC_MODIFY && !e->out_is_ipa &&
                        (shortf ? domain_ok(&k->regs, e->domain) == 1 ||
                                      (domain_ok(&k->regs, e->domain) == 2 && perm_ok(e->perm, xa))
@@ -2296,7 +1350,7 @@ const char *mmusim_machine_policy(const mmusim_machine *m) { return m->pol ? m->
 
 int mmusim_machine_check_cpd(const mmusim_machine *m, unsigned core, uint32_t *bad_idx)
 {
-    if (!m->cpd || core >= m->ncores || m->cores[core].ctx == NO_CTX)
+    if (!m->cpd || core >= m->ncores || m->cores[core].ctx == MMUSIM__NO_CTX)
         return 0;
     const cpu_core *k = &m->cores[core];
     const uint64_t own = mmusim_pt_base(m->ctxs[k->actx].pt);
