@@ -5,15 +5,17 @@ and fass.
 
 usage: bench/fass_sweep.py [BUILD_DIR]
 
-For each ring (processes x working set) it generates the trace with `mmusim gen latctx --stack low`
-(FASS's layout: every address below 32 MiB), replays it under both policies, and reports per
-context switch:
+For each ring (processes x working set) it generates the trace with `mmusim gen latctx` (stacks at
+the top of a 3G/1G user space; under fass the OS model moves them to the top of the 32 MiB FCSE
+area, os.placement=auto), replays it under both policies, and reports per context switch:
   overhead   switch_overhead / switches: the switch path, the policy's actions and the refills of
              what they removed (docs/policies.md);
   lat_ctx    (cycles.total - the same passes in a 1-process ring) / switches, as lmbench's lat_ctx
              subtracts the work of the ring without switches;
-and the ratio full-flush / fass of each. Everything is deterministic: the same build gives the same
-table.
+and the ratio full-flush / fass of each. A second table replays the three shipped traces as
+processes taking turns of QUANTUM instructions, under full-flush, fass with the trace's own layout
+(os.placement=linux) and fass with FASS's placement. Everything is deterministic: the same build
+gives the same tables.
 """
 import json
 import os
@@ -24,18 +26,22 @@ import tempfile
 BUILD = sys.argv[1] if len(sys.argv) > 1 else "build"
 MMUSIM = os.path.join(BUILD, "mmusim")
 ROUNDS = 40
+QUANTUM = 20000
+TRACES = ["traces/gzip.mtr", "traces/sort.mtr", "traces/awk.mtr"]
 
 
-def run(trace, policy, out):
+def run(traces, policy, out, extra=()):
+    if isinstance(traces, str):
+        traces = [traces]
     subprocess.run([MMUSIM, "run", "-q", "--preset", "sa1100", "--set", "mmu=true", "--set",
-                    "os.policy=" + policy, "--json", out, trace], check=True)
+                    "os.policy=" + policy, *extra, "--json", out, *traces], check=True)
     s = json.load(open(out))["stats"]
     return int(s["cycles"]["total"]), int(s["switches"]), int(s["switch_overhead"])
 
 
 def gen(path, procs, size, rounds):
     subprocess.run([MMUSIM, "gen", "latctx", "--procs", str(procs), "--size", str(size),
-                    "--rounds", str(rounds), "--stack", "low", "-o", path], check=True,
+                    "--rounds", str(rounds), "-o", path], check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -62,6 +68,18 @@ def main():
                         f"{lat['full-flush']:.0f}", f"{lat['fass']:.0f}",
                         ratio(lat["full-flush"], lat["fass"])]
                 print("| " + " | ".join(row) + " |", flush=True)
+        print()
+        print(f"The shipped traces as 3 processes, turns of {QUANTUM} instructions:")
+        print()
+        print("| policy | placement | cycles | switches | overhead per switch | vs full-flush |")
+        print("|---|---|---|---|---|---|")
+        ff = None
+        for pol, place in (("full-flush", "linux"), ("fass", "linux"), ("fass", "fass")):
+            total, sw, ov = run(TRACES, pol, js, ["--quantum", str(QUANTUM), "--set",
+                                                  "os.placement=" + place])
+            ff = ff or total
+            print(f"| {pol} | {place} | {total} | {sw} | {ov / sw:.0f} | "
+                  f"{100.0 * (total - ff) / ff:+.1f}% |", flush=True)
 
 
 if __name__ == "__main__":

@@ -87,7 +87,15 @@ typedef struct mmusim_config {
                                      * kernel's, in one space all contexts share (0: none) */
     uint8_t os_kernel_asid0;        /* key "os.kernel_asid0": nonglobal-kernel's flawed
                                      * variant, the kernel always running with ASID 0 */
+    uint8_t os_placement;           /* key "os.placement": enum mmusim_config_placement */
 } mmusim_config;
+
+/* Values of "os.placement": the layout the fold gives a trace's regions. */
+enum mmusim_config_placement {
+    MMUSIM_PLACEMENT_AUTO = 0, /* fass under the fass policy, else linux */
+    MMUSIM_PLACEMENT_LINUX,    /* ARM Linux's 3G/1G layout (include/mmusim/fold.h) */
+    MMUSIM_PLACEMENT_FASS      /* FASS's layout (seed 004, fold.h) */
+};
 
 /* Values of "os.policy" (include/mmusim/policy.h has the policies). */
 enum mmusim_config_policy {

@@ -67,6 +67,33 @@ extern "C" {
  * A window is "kept" when its slot is its own address (rule 1, or rule 2
  * landing on itself), "folded" otherwise; a "region" is a run started by
  * rules 3 to 5, counted when its first window moved.
+ *
+ * The FASS layout (layout = MMUSIM_FOLD_LAYOUT_FASS, 32-bit targets only)
+ * is the address-space layout of ARM Linux with Fast Address-Space
+ * Switching (seed 004, "ARM Linux FASS"): the text, data and heap of a
+ * program are linked below 32 MiB, where the FCSE PID relocates them into
+ * a 32 MiB slot of their own; the stack is "set to the top of the 32MB
+ * region"; and every mapping bound at run time goes to "one [1 MiB region]
+ * that causes the least contention with other processes using that same
+ * 1MB region". Windows are then placed by these rules instead:
+ *
+ *  1. identity: a window below identity_limit (default 32 MiB, the FCSE
+ *     area) keeps its address, unless the context already placed another
+ *     window there (then rule 4);
+ *  2. adjacency, as above, into any free slot of the context below
+ *     task_size (the stack zone lies inside the identity area);
+ *  3. stack: a stack-like window (the rule above, and also, for a 32-bit
+ *     address, one in [task_size - stack_gap, task_size), ARM Linux's
+ *     stack zone) goes to the highest free slot below identity_limit;
+ *  4. mmap: any other window goes to the slot in [mmap_min, task_size)
+ *     (default mmap_min 2 GiB: above the 64 FCSE slots, so relocated
+ *     addresses never contend with it) that the fewest other contexts use;
+ *     among those, a slot at the bottom of a run_spacing chunk (room to
+ *     grow up) first, then the lowest;
+ *  5. anywhere: the highest free slot in [identity_limit, task_size).
+ * A context's windows count as using their slots until
+ * mmusim_fold_forget(); how many contexts use a slot is
+ * mmusim_fold_slot_users().
  */
 
 typedef struct mmusim_fold mmusim_fold;
@@ -83,7 +110,14 @@ typedef struct mmusim_fold_params {
     uint64_t stack_gap;      /* size of the stack zone; 0 = 128 MiB (ARM Linux's minimum gap) */
     uint64_t run_spacing;    /* chunk a fresh run starts in; 0 = 16 MiB */
     uint64_t stack_min;      /* 0 = automatic stack rule (see above); else va >= stack_min is stack-like */
+    unsigned layout;         /* MMUSIM_FOLD_LAYOUT_*; 0 = LINUX */
+    uint64_t mmap_min;       /* FASS layout: bottom of the mmap zone; 0 = 0x80000000 */
 } mmusim_fold_params;
+
+enum mmusim_fold_layout {
+    MMUSIM_FOLD_LAYOUT_LINUX = 0, /* ARM Linux 3G/1G, rules 1-5 */
+    MMUSIM_FOLD_LAYOUT_FASS = 1   /* ARM Linux with FASS (seed 004) */
+};
 
 /* The values of every field, defaults filled in (for reports). Returns 0 or
  * -MMUSIM_E_INVAL when p (NULL means all defaults) is inconsistent. */
@@ -122,6 +156,14 @@ static inline int mmusim_fold_addr_fast(mmusim_fold *f, uint32_t ctx, uint64_t v
     }
     return mmusim_fold_addr(f, ctx, va, out, d);
 }
+
+/* Forgets context ctx's layout (its address space ended: exit or exec):
+ * its windows no longer use their slots, and its next references are
+ * placed afresh. Returns 0, or -MMUSIM_E_NOMEM (the fold is unchanged). */
+MMUSIM_API int mmusim_fold_forget(mmusim_fold *f, uint32_t ctx, mmusim_diag *d);
+
+/* How many contexts have a window in the slot holding folded address va. */
+MMUSIM_API unsigned mmusim_fold_slot_users(const mmusim_fold *f, uint64_t va);
 
 typedef struct mmusim_fold_stats {
     uint64_t regions_folded; /* fresh runs whose first window moved */

@@ -54,6 +54,8 @@ static const char *const none_word[] = {"none", NULL};
 static const char *const policy_names[] = {"auto",  "full-flush", "asid", "fass",
                                            "vmid", "nonglobal-kernel", NULL};
 static const char *const walk_word[] = {"walk", NULL};
+/* enum mmusim_config_placement order */
+static const char *const placement_names[] = {"auto", "linux", "fass", NULL};
 
 #define TLB_LG2_MIN 10 /* page sizes 1K .. 256T, as mmusim_tlb_params */
 #define TLB_LG2_MAX 48
@@ -240,7 +242,12 @@ static const char *const walk_word[] = {"walk", NULL};
     X(G, "os.kernel_asid0", BOOL, os_kernel_asid0, NULL, "true | false", "false",               \
       "nonglobal-kernel only: the flawed variant seed 000 warns about, where the kernel always " \
       "runs with ASID 0, so its accesses to user addresses can hit another process's "         \
-      "translation (counted as stale_tlb_hits).")
+      "translation (counted as stale_tlb_hits).")                                              \
+    X(G, "os.placement", ENUM, os_placement, placement_names, "auto | linux | fass", "auto",     \
+      "Where the OS model puts the regions of a trace it may place (cpu.fold): linux, ARM "     \
+      "Linux's 3G/1G layout; fass, FASS's (seed 004): stacks at the top of the 32 MiB FCSE "    \
+      "area, run-time mappings in the 1 MiB regions fewest address spaces use. auto: fass "     \
+      "under os.policy=fass, else linux.")
 
 #define SCOPE_G MMUSIM__OPT_GLOBAL
 #define SCOPE_C MMUSIM__OPT_CACHE

@@ -425,13 +425,27 @@ int mmusim_machine_new(mmusim_machine **out, const mmusim_config *c, mmusim_diag
         mmusim_machine_free(m);
         return rc;
     }
-    if (m->fold_on && (rc = mmusim_fold_new(&m->fold, NULL, d))) {
-        mmusim_machine_free(m);
-        return rc;
-    }
     if (c->mmu && (rc = build_policy(m, d))) {
         mmusim_machine_free(m);
         return rc;
+    }
+    if (c->mmu && c->os_placement == MMUSIM_PLACEMENT_FASS && !m->fold_on) {
+        mmusim_machine_free(m);
+        return mmusim_diag_set(d, -MMUSIM_E_CONFIG,
+                               "os.placement: fass places a trace's regions through the fold, "
+                               "which needs cpu.fold = true and a 32-bit format");
+    }
+    if (m->fold_on) {
+        /* the layout: FASS's under the fass policy (auto) or when asked */
+        mmusim_fold_params fp;
+        memset(&fp, 0, sizeof fp);
+        if (c->os_placement == MMUSIM_PLACEMENT_FASS ||
+            (c->os_placement == MMUSIM_PLACEMENT_AUTO && m->pol && m->pol->uses_cpd))
+            fp.layout = MMUSIM_FOLD_LAYOUT_FASS;
+        if ((rc = mmusim_fold_new(&m->fold, &fp, d))) {
+            mmusim_machine_free(m);
+            return rc;
+        }
     }
     if (c->mmu && c->os_kernel_base) {
         const uint64_t top = mmusim__fmt_32bit(m->fmt) ? 1ull << 32 : 1ull << c->cpu.va_bits;

@@ -46,6 +46,8 @@
 #define DEF_STACK_GAP (UINT64_C(128) << 20)
 #define DEF_RUN_SPACING (UINT64_C(16) << 20)
 #define MAX_SLOTS (UINT64_C(1) << 24)
+#define DEF_FASS_IDENTITY (UINT64_C(32) << 20)   /* the FCSE area (seed 004) */
+#define DEF_FASS_MMAP_MIN UINT64_C(0x80000000)  /* above the 64 FCSE slots */
 
 typedef struct fctx {
     uint32_t id;
@@ -118,7 +120,9 @@ int mmusim_fold_resolve(const mmusim_fold_params *in, mmusim_fold_params *out, m
                                "raise window_lg2",
                                p.task_size, p.window_lg2);
     uint64_t ident = p.identity_limit;
-    if (ident == 0) {
+    if (ident == 0 && p.layout == MMUSIM_FOLD_LAYOUT_FASS) {
+        ident = p.identity_limit = DEF_FASS_IDENTITY;
+    } else if (ident == 0) {
         ident = (p.va_bits == 32 && p.task_size >= 2 * DEF_IDENTITY_32) ? DEF_IDENTITY_32
                                                                          : (p.task_size / 4) & ~(G - 1);
         p.identity_limit = ident ? ident : MMUSIM_FOLD_IDENTITY_NONE;
@@ -143,6 +147,22 @@ int mmusim_fold_resolve(const mmusim_fold_params *in, mmusim_fold_params *out, m
                                "fold: stack_gap 0x%" PRIx64 " is not a multiple of the window 0x%" PRIx64
                                " up to task_size - identity_limit 0x%" PRIx64,
                                p.stack_gap, G, room);
+    if (p.layout > MMUSIM_FOLD_LAYOUT_FASS)
+        return mmusim_diag_set(d, -MMUSIM_E_INVAL, "fold: layout %u unknown", p.layout);
+    if (p.layout == MMUSIM_FOLD_LAYOUT_FASS) {
+        if (p.va_bits != 32)
+            return mmusim_diag_set(d, -MMUSIM_E_INVAL,
+                                   "fold: the FASS layout is for 32-bit cores, not %u-bit", p.va_bits);
+        if (!p.mmap_min)
+            p.mmap_min = DEF_FASS_MMAP_MIN;
+        if (p.mmap_min < ident || p.mmap_min >= p.task_size || (p.mmap_min & (G - 1)))
+            return mmusim_diag_set(d, -MMUSIM_E_INVAL,
+                                   "fold: mmap_min 0x%" PRIx64 " is not a multiple of the window in "
+                                   "[identity_limit 0x%" PRIx64 ", task_size 0x%" PRIx64 ")",
+                                   p.mmap_min, ident, p.task_size);
+    } else if (p.mmap_min) {
+        return mmusim_diag_set(d, -MMUSIM_E_INVAL, "fold: mmap_min is for the FASS layout only");
+    }
     if (!p.run_spacing)
         p.run_spacing = DEF_RUN_SPACING > G ? DEF_RUN_SPACING : G;
     if (p.run_spacing < G || (p.run_spacing & (G - 1)) || p.run_spacing > p.task_size)
@@ -339,9 +359,79 @@ static int stack_like(const mmusim_fold *f, uint64_t va)
     return va >= top - (UINT64_C(1) << (k - 12)); /* wraps correctly for k = 64 */
 }
 
+/* How many contexts have a window in slot s. */
+static unsigned users_of(const mmusim_fold *f, uint64_t s)
+{
+    unsigned n = 0;
+    for (size_t i = 0; i < f->nctx; i++)
+        n += (unsigned)bit_get(&f->ctx[i], s);
+    return n;
+}
+
+/* The FASS layout's placement (fold.h): returns the slot, or -1. */
+static int64_t place_fass(mmusim_fold *f, fctx *c, uint32_t ctx, uint64_t w, uint64_t va,
+                          unsigned *how)
+{
+    const int64_t lo = (int64_t)f->ident_slot, N = (int64_t)f->nslots;
+    const uint64_t R = f->run_slots;
+    /* 1. identity, if the context has not put another window there */
+    if (va < ((uint64_t)f->ident_slot << f->W) && !bit_get(c, w)) {
+        *how = MMUSIM_FOLD_IDENTITY;
+        return (int64_t)w;
+    }
+    /* 2. adjacency, anywhere below task_size */
+    long j;
+    if (w > 0 && (j = tab_find(f, ctx, w - 1)) >= 0) {
+        int64_t s = (int64_t)(f->map[j].folded >> f->W) + 1;
+        if (s < N && !bit_get(c, (uint64_t)s)) {
+            *how = MMUSIM_FOLD_ADJACENT;
+            return s;
+        }
+    }
+    if (w + 1 != 0 && (j = tab_find(f, ctx, w + 1)) >= 0) {
+        int64_t s = (int64_t)(f->map[j].folded >> f->W) - 1;
+        if (s >= 0 && !bit_get(c, (uint64_t)s)) {
+            *how = MMUSIM_FOLD_ADJACENT;
+            return s;
+        }
+    }
+    /* 3. stack: the top of the FCSE area */
+    if (stack_like(f, va) || (va < (UINT64_C(1) << 32) && va < f->p.task_size &&
+                              va >= f->p.task_size - f->p.stack_gap)) {
+        int64_t s = highest_free(c, 0, lo);
+        if (s >= 0) {
+            *how = MMUSIM_FOLD_STACK;
+            return s;
+        }
+    }
+    /* 4. mmap: the least used slot, chunk bottoms first, then the lowest */
+    int64_t best = -1;
+    uint64_t best_cost = UINT64_MAX;
+    for (uint64_t s = f->p.mmap_min >> f->W; s < (uint64_t)N; s++) {
+        if (bit_get(c, s))
+            continue;
+        const uint64_t cost = 2 * (uint64_t)users_of(f, s) + (s % R != 0);
+        if (cost < best_cost) {
+            best_cost = cost;
+            best = (int64_t)s;
+            if (!cost)
+                break;
+        }
+    }
+    if (best >= 0) {
+        *how = MMUSIM_FOLD_MMAP;
+        return best;
+    }
+    /* 5. anywhere */
+    *how = MMUSIM_FOLD_ANYWHERE;
+    return highest_free(c, lo, N);
+}
+
 /* Places window w (base va) of context c: returns the slot and its rule, or -1. */
 static int64_t place(mmusim_fold *f, fctx *c, uint32_t ctx, uint64_t w, uint64_t va, unsigned *how)
 {
+    if (f->p.layout == MMUSIM_FOLD_LAYOUT_FASS)
+        return place_fass(f, c, ctx, w, va, how);
     const int64_t lo = (int64_t)f->ident_slot, N = (int64_t)f->nslots;
     const int64_t R = (int64_t)f->run_slots;
 
@@ -450,4 +540,46 @@ int mmusim_fold_addr(mmusim_fold *f, uint32_t ctx, uint64_t va, uint64_t *out, m
     f->hot.delta = f->map[i].va - f->map[i].folded;
     *out = va - f->hot.delta;
     return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* ended address spaces */
+
+int mmusim_fold_forget(mmusim_fold *f, uint32_t ctx, mmusim_diag *d)
+{
+    if (!f)
+        return mmusim_diag_set(d, -MMUSIM_E_INVAL, "fold: NULL handle");
+    size_t k;
+    for (k = 0; k < f->nctx && f->ctx[k].id != ctx; k++)
+        ;
+    if (k == f->nctx)
+        return 0; /* never seen */
+    tab_ent *t = calloc(f->tabcap, sizeof *t);
+    if (!t)
+        return mmusim_diag_set(d, -MMUSIM_E_NOMEM, "fold: out of memory");
+    /* drop its windows, keeping the others in order, and index them again */
+    size_t n = 0;
+    for (size_t i = 0; i < f->nmap; i++) {
+        if (f->map[i].ctx == ctx)
+            continue;
+        f->map[n] = f->map[i];
+        tab_put(t, f->tabcap, f->map[n].ctx, f->map[n].va >> f->W, (uint32_t)(n + 1));
+        n++;
+    }
+    free(f->tab);
+    f->tab = t;
+    f->nmap = n;
+    fctx *c = &f->ctx[k];
+    memset(c->bits, 0, (f->bitmap_words ? f->bitmap_words : 1) * sizeof *c->bits);
+    c->stack_floor = (int64_t)f->nslots;
+    c->mmap_floor = (int64_t)f->stack_bottom;
+    f->hot.win = UINT64_MAX;
+    return 0;
+}
+
+unsigned mmusim_fold_slot_users(const mmusim_fold *f, uint64_t va)
+{
+    if (!f || (va >> f->W) >= f->nslots)
+        return 0;
+    return users_of(f, va >> f->W);
 }

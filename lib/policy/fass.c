@@ -36,9 +36,12 @@
  *    All address spaces are taken as relocatable (PID 0, for those that
  *    are not, is never handed out): trace addresses above 32 MiB are not
  *    relocated and collide when two contexts use the same megabyte.
- * Not modelled: mmap placement into 1 MiB regions chosen to avoid
- * contention (traces fix their addresses), shared domains for shared
- * mappings, the kernel's own CPD entries (traces are user mode).
+ * Placement, FASS's layout of address spaces (stacks at the top of the
+ * 32 MiB FCSE area, run-time mappings in the least contended 1 MiB
+ * region), is the OS model's: os.placement, through the fold
+ * (include/mmusim/fold.h, MMUSIM_FOLD_LAYOUT_FASS).
+ * Not modelled: shared domains for shared mappings, the kernel's own CPD
+ * entries (traces are user mode).
  *
  * Invariant (tests/unit/test_policy.c): no address space reaches another's
  * CPD entry through an enabled domain: a CPD entry is tagged with the

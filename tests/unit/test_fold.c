@@ -329,6 +329,63 @@ static void test_no_identity(void **state)
     mmusim_fold_free(f);
 }
 
+/* The FASS layout (seed 004): low windows kept, stacks at the top of the
+ * 32 MiB FCSE area, run-time mappings in the least used 1 MiB region above
+ * 2 GiB, spread over 16 MiB chunks; forget gives the slots back. */
+static void test_fass_layout(void **state)
+{
+    (void)state;
+    mmusim_fold_params p = {.layout = MMUSIM_FOLD_LAYOUT_FASS};
+    mmusim_fold_params r;
+    assert_int_equal(mmusim_fold_resolve(&p, &r, NULL), 0);
+    assert_int_equal(r.identity_limit, 32 * MB);
+    assert_int_equal(r.mmap_min, UINT64_C(0x80000000));
+    mmusim_fold *f = mk(&p);
+    const uint64_t G = UINT64_C(0x80000000);
+    for (uint32_t ctx = 1; ctx <= 3; ctx++) {
+        /* text and heap below 32 MiB: their own address (FCSE relocates them) */
+        assert_int_equal(fold(f, ctx, 0x8040), 0x8040);
+        assert_int_equal(fold(f, ctx, 0x01234567), 0x01234567);
+        /* a valgrind stack and a 32-bit ARM Linux stack: the top of the 32 MiB area */
+        assert_int_equal(fold(f, ctx, UINT64_C(0x1fff000ff0)), 31 * MB + 0xff0);
+        assert_int_equal(fold(f, ctx, UINT64_C(0x1ffef00010)), 30 * MB + 0x10); /* grows down */
+        assert_int_equal(fold(f, ctx, 0xbefffff0u), 29 * MB + 0xffff0);
+        /* a library at 64 MiB: its own 16 MiB chunk above 2 GiB, one per context */
+        const uint64_t lib = fold(f, ctx, 0x04000100);
+        assert_int_equal(lib, G + (ctx - 1) * 16 * MB + 0x100);
+        assert_int_equal(fold(f, ctx, 0x04100000), lib - 0x100 + MB); /* grows up */
+        assert_int_equal(mmusim_fold_slot_users(f, lib), 1);
+    }
+    assert_int_equal(mmusim_fold_slot_users(f, 31 * MB), 3);
+    /* a context whose heap reaches the stack's slot keeps one to one */
+    assert_int_equal(fold(f, 1, 31 * MB + 8), G + 3 * 16 * MB + 8);
+    check_one_to_one(f, TASK);
+    /* every chunk bottom used once: the next region shares the least used slot */
+    for (uint32_t ctx = 10; ctx < 10 + 63 - 4; ctx++)
+        assert_int_equal(fold(f, ctx, 0x10000000), G + (4 + ctx - 10) * 16 * MB);
+    assert_int_equal(fold(f, 99, 0x10000000), G + 2 * MB); /* no user (ctx 1 grew into G + MB) */
+    /* forgetting a context frees its slots and places it afresh */
+    assert_int_equal(mmusim_fold_forget(f, 2, NULL), 0);
+    assert_int_equal(mmusim_fold_slot_users(f, G + 16 * MB), 0);
+    assert_int_equal(mmusim_fold_slot_users(f, 31 * MB), 2);
+    assert_int_equal(fold(f, 7, 0x20000000), G + 16 * MB);
+    assert_int_equal(fold(f, 1, 0x04000100), G + 0x100); /* the others are unchanged */
+    assert_int_equal(fold(f, 2, 0xbefffff0u), 31 * MB + 0xffff0);
+    check_one_to_one(f, TASK);
+    assert_int_equal(mmusim_fold_forget(f, 12345, NULL), 0); /* never seen: nothing */
+    mmusim_fold_free(f);
+    /* the layout is for 32-bit cores, and mmap_min must be in range */
+    mmusim_diag d;
+    mmusim_diag_clear(&d);
+    p.va_bits = 40;
+    assert_int_equal(mmusim_fold_new(&f, &p, &d), -MMUSIM_E_INVAL);
+    assert_non_null(strstr(d.msg, "32-bit"));
+    p.va_bits = 32;
+    p.mmap_min = 16 * MB;
+    assert_int_equal(mmusim_fold_new(&f, &p, &d), -MMUSIM_E_INVAL);
+    assert_non_null(strstr(d.msg, "mmap_min"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -341,6 +398,7 @@ int main(void)
         cmocka_unit_test(test_contexts_independent),
         cmocka_unit_test(test_exhaustion),
         cmocka_unit_test(test_no_identity),
+        cmocka_unit_test(test_fass_layout),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
