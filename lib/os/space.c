@@ -265,6 +265,23 @@ static unsigned perm_of(const mmusim_machine *m, const actx *a, uint64_t mva)
         perm |= MMUSIM_PERM_PX | ((perm & MMUSIM_PERM_UR) ? MMUSIM_PERM_UX : 0);
     else if (prot & MMUSIM_PROT_X)
         perm |= MMUSIM_PERM_UX | (mmusim__fmt_short(m->fmt) ? MMUSIM_PERM_PX : 0);
+    /* The long formats have no "kernel writes, user reads" (AP[2:1] = 11
+     * makes both read-only, as Linux's PAGE_READONLY), so a page the user
+     * may read but not write is read-only to the kernel too. */
+    if (!mmusim__fmt_short(m->fmt) && (perm & MMUSIM_PERM_UR) && !(perm & MMUSIM_PERM_UW))
+        perm &= ~(unsigned)MMUSIM_PERM_PW;
+    return perm;
+}
+
+/* A copy-on-write page: the user may no longer write it. ARMv6 and later
+ * make it read-only to the kernel too (APX, AP[2]); ARMv4/v5 cannot give
+ * the user read access without kernel write (AP = 10), and need not: the
+ * kernel's stores to user memory (strt) are checked with user rights. */
+static unsigned cow_perm(const mmusim_machine *m, unsigned perm)
+{
+    perm &= ~(unsigned)MMUSIM_PERM_UW;
+    if (m->fmt != MMUSIM_XLAT_ARMV5)
+        perm &= ~(unsigned)MMUSIM_PERM_PW;
     return perm;
 }
 
@@ -296,8 +313,9 @@ int mmusim_machine_map_first_touch(mmusim_machine *m, uint32_t ctx, unsigned sta
         /* the kernel's space, shared: global, or non-global (nonglobal-kernel) */
         if ((rc = mmusim_frames_alloc(m->data, fbytes, align, &pa, d)))
             return rc;
-        mmusim_pt_attrs ka = {.perm = MMUSIM_PERM_PR | MMUSIM_PERM_PW |
-                                      (mmusim__fmt_short(m->fmt) ? MMUSIM_PERM_PX : 0),
+        /* kernel text, data and stacks alike: the kernel may execute them
+         * (AP[2:1] = 00 with PXN clear in the long formats), the user nothing */
+        mmusim_pt_attrs ka = {.perm = MMUSIM_PERM_PR | MMUSIM_PERM_PW | MMUSIM_PERM_PX,
                               .ng = m->pol && m->pol->kernel_nonglobal,
                               .mem = mmusim__fmt_short(m->fmt) ? 0x3 : 0,
                               .page_lg2 = (uint8_t)pg};
@@ -606,7 +624,7 @@ static int fork_space(mmusim_machine *m, uint32_t parent, uint32_t child, mmusim
             mp.va != p->fva[k])
             continue; /* unmapped, or remapped since */
         mmusim_pt_attrs ro = mp.attrs;
-        ro.perm &= (uint8_t)~(MMUSIM_PERM_UW | MMUSIM_PERM_PW);
+        ro.perm = (uint8_t)cow_perm(m, ro.perm);
         if (ro.perm != mp.attrs.perm && (rc = mmusim_pt_protect(p->pt, mp.va, mp.bytes, &ro, d)))
             return rc;
         if ((rc = mmusim_pt_map(ch->pt, mp.va, pa, mp.bytes, &ro, d)))

@@ -117,8 +117,8 @@ static int asid_init(void **state, const mmusim_policy_env *env, mmusim_diag *d)
 {
     if (!env->asid_bits)
         return mmusim_diag_set(d, -MMUSIM_E_CONFIG,
-                               "os.policy: asid needs a format with ASIDs (armv6 or later), and "
-                               "TLBs that tag with them; use full-flush");
+                               "os.policy: asid and nonglobal-kernel need a format with ASIDs "
+                               "(armv6 or later), and TLBs that tag with them; use full-flush");
     asid_state *s = calloc(1, sizeof *s);
     if (!s)
         return mmusim_diag_set(d, -MMUSIM_E_NOMEM, "out of memory");
