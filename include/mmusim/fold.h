@@ -162,6 +162,11 @@ static inline int mmusim_fold_addr_fast(mmusim_fold *f, uint32_t ctx, uint64_t v
  * placed afresh. Returns 0, or -MMUSIM_E_NOMEM (the fold is unchanged). */
 MMUSIM_API int mmusim_fold_forget(mmusim_fold *f, uint32_t ctx, mmusim_diag *d);
 
+/* Context child gets a copy of context parent's layout (fork: the child's
+ * addresses are the parent's), replacing its own. Returns 0 or
+ * -MMUSIM_E_NOMEM (the child's layout may then be partly copied). */
+MMUSIM_API int mmusim_fold_fork(mmusim_fold *f, uint32_t parent, uint32_t child, mmusim_diag *d);
+
 /* How many contexts have a window in the slot holding folded address va. */
 MMUSIM_API unsigned mmusim_fold_slot_users(const mmusim_fold *f, uint64_t va);
 

@@ -577,6 +577,43 @@ int mmusim_fold_forget(mmusim_fold *f, uint32_t ctx, mmusim_diag *d)
     return 0;
 }
 
+int mmusim_fold_fork(mmusim_fold *f, uint32_t parent, uint32_t child, mmusim_diag *d)
+{
+    if (!f)
+        return mmusim_diag_set(d, -MMUSIM_E_INVAL, "fold: NULL handle");
+    int rc = mmusim_fold_forget(f, child, d);
+    if (rc || parent == child)
+        return rc;
+    fctx *c = get_ctx(f, child, d);
+    if (!c)
+        return -MMUSIM_E_NOMEM;
+    const size_t ci = (size_t)(c - f->ctx);
+    size_t pi;
+    for (pi = 0; pi < f->nctx && f->ctx[pi].id != parent; pi++)
+        ;
+    if (pi == f->nctx)
+        return 0; /* the parent has no layout yet */
+    const size_t n = f->nmap;
+    for (size_t i = 0; i < n; i++) {
+        if (f->map[i].ctx != parent)
+            continue;
+        if ((rc = reserve(f, d)))
+            return rc;
+        mmusim_fold_entry *e = &f->map[f->nmap];
+        *e = f->map[i];
+        e->ctx = child;
+        tab_put(f->tab, f->tabcap, child, e->va >> f->W, (uint32_t)(f->nmap + 1));
+        f->nmap++;
+    }
+    /* (reserve may have moved nothing but map; the contexts stay put) */
+    fctx *cc = &f->ctx[ci];
+    const fctx *pc = &f->ctx[pi];
+    memcpy(cc->bits, pc->bits, (f->bitmap_words ? f->bitmap_words : 1) * sizeof *cc->bits);
+    cc->stack_floor = pc->stack_floor;
+    cc->mmap_floor = pc->mmap_floor;
+    return 0;
+}
+
 unsigned mmusim_fold_slot_users(const mmusim_fold *f, uint64_t va)
 {
     if (!f || (va >> f->W) >= f->nslots)

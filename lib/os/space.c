@@ -573,6 +573,10 @@ static int end_space(mmusim_machine *m, uint32_t ctx, int exiting, mmusim_diag *
     a->nvmas = 0;
     mmusim_pt_free(a->pt);
     a->pt = NULL;
+    /* the space's layout goes too: its regions no longer use their
+     * megabytes (FASS placement), and an exec'd image is placed afresh */
+    if (m->fold && (rc = mmusim_fold_forget(m->fold, ctx, d)))
+        return rc;
     for (unsigned c = 0; c < m->ncores; c++)
         if (m->cores[c].ctx == ctx) {
             m->cores[c].ctx = MMUSIM__NO_CTX; /* the next record of ctx switches in a fresh space */
@@ -614,6 +618,9 @@ static int fork_space(mmusim_machine *m, uint32_t parent, uint32_t child, mmusim
     for (size_t k = p->nvmas; k-- > 0;)
         if ((rc = vma_add(ch, p->vmas[k].start, p->vmas[k].end, p->vmas[k].prot)))
             return mmusim_diag_set(d, rc, "out of memory (VMAs)");
+    /* the child's addresses are the parent's: so is their layout */
+    if (m->fold && (rc = mmusim_fold_fork(m->fold, parent, child, d)))
+        return rc;
     ch->fcseidr = p->fcseidr;
     ch->from = p->from;
     uint64_t shared = 0;

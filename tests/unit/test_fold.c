@@ -373,6 +373,18 @@ static void test_fass_layout(void **state)
     assert_int_equal(fold(f, 2, 0xbefffff0u), 31 * MB + 0xffff0);
     check_one_to_one(f, TASK);
     assert_int_equal(mmusim_fold_forget(f, 12345, NULL), 0); /* never seen: nothing */
+    /* fork: the child's addresses are the parent's, placed alike, and its
+     * own new windows still avoid the slots it inherited */
+    const uint64_t stack1 = fold(f, 3, UINT64_C(0x1fff000ff0));
+    const uint64_t lib3 = fold(f, 3, 0x04000100);
+    assert_int_equal(mmusim_fold_fork(f, 3, 40, NULL), 0);
+    assert_int_equal(fold(f, 40, UINT64_C(0x1fff000ff0)), stack1);
+    assert_int_equal(fold(f, 40, 0x04000100), lib3);
+    assert_int_equal(mmusim_fold_slot_users(f, lib3), 2);
+    assert_int_equal(fold(f, 40, UINT64_C(0x1fff100000)), 32 * MB); /* next to the inherited 31 */
+    check_one_to_one(f, TASK);
+    assert_int_equal(mmusim_fold_fork(f, 777, 40, NULL), 0); /* no parent layout: empty */
+    assert_int_equal(mmusim_fold_slot_users(f, lib3), 1);
     mmusim_fold_free(f);
     /* the layout is for 32-bit cores, and mmap_min must be in range */
     mmusim_diag d;
