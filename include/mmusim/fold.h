@@ -80,8 +80,11 @@ extern "C" {
  *  1. identity: a window below identity_limit (default 32 MiB, the FCSE
  *     area) keeps its address, unless the context already placed another
  *     window there (then rule 4);
- *  2. adjacency, as above, into any free slot of the context below
- *     task_size (the stack zone lies inside the identity area);
+ *  2. adjacency, as above, into a free slot of the context below
+ *     identity_limit (the stack zone lies there) or in
+ *     [mmap_min, task_size): nothing is placed in [identity_limit,
+ *     mmap_min), where an address would alias a relocated one (its slot
+ *     is some PID's);
  *  3. stack: a stack-like window (the rule above, and also, for a 32-bit
  *     address, one in [task_size - stack_gap, task_size), ARM Linux's
  *     stack zone) goes to the highest free slot below identity_limit;
@@ -90,7 +93,8 @@ extern "C" {
  *     addresses never contend with it) that the fewest other contexts use;
  *     among those, a slot at the bottom of a run_spacing chunk (room to
  *     grow up) first, then the lowest;
- *  5. anywhere: the highest free slot in [identity_limit, task_size).
+ *  5. anywhere (the mmap zone is full): the highest free slot below
+ *     identity_limit.
  * A context's windows count as using their slots until
  * mmusim_fold_forget(); how many contexts use a slot is
  * mmusim_fold_slot_users().

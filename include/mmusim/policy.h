@@ -119,6 +119,16 @@ typedef struct mmusim_policy_ops {
      * mapper), or a negative error. */
     int (*fault)(void *state, const mmusim_policy_fault *f, const mmusim_policy_view *v,
                  mmusim_actions *out, mmusim_diag *d);
+    /* Optional. Context ctx runs on `core` with a nonzero FCSE PID and has
+     * used an address inside its own 32 MiB relocation slot, which the PID
+     * makes an alias of its relocated first 32 MiB: the space cannot be
+     * relocated. The machine runs it with PID 0 from now on and unmaps
+     * the pages it had mapped in that slot (as an unmapping: the unmap
+     * hook's maintenance); the hook returns what else the policy does and
+     * must not hand the space a PID again (seed 004: "It also needs to
+     * decide when a ARM PID of 0, ie no VM relocation is used"). */
+    int (*unrelocatable)(void *state, unsigned core, uint32_t ctx, mmusim_actions *out,
+                         mmusim_diag *d);
     /* 1: every context's TTBR points at one caching page directory (CPD)
      * the machine allocates, empty at first, that only the policy writes
      * (MMUSIM_ACT_WRITE_CPD); the contexts' own tables are its source. */

@@ -1276,6 +1276,9 @@ int mmusim_machine_run(mmusim_machine *m, const mmusim_rec *recs, size_t n, mmus
                                 : kind == MMUSIM_REC_WRITE ? MMUSIM_XA_WRITE
                                                            : MMUSIM_XA_READ;
             const int t0 = xa == MMUSIM_XA_EXEC ? ti0 : td0;
+            if (v5 && k->fcseidr && (va >> 25) == (k->fcseidr >> 25) &&
+                (rc = mmusim__os_unrelocatable(m, c, ctx, d)))
+                break; /* an address in its own FCSE slot: PID 0 from now on */
             const uint64_t v = v5 ? fcse(&k->regs, va) : va;
             const mmusim_tlb_entry *e;
             if (!kmode && t0 >= 0 && (v & ~0xfffull) == k->lpage[t0] && perm_ok(k->lperm[t0], xa) &&

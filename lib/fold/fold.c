@@ -373,7 +373,11 @@ static int64_t place_fass(mmusim_fold *f, fctx *c, uint32_t ctx, uint64_t w, uin
                           unsigned *how)
 {
     const int64_t lo = (int64_t)f->ident_slot, N = (int64_t)f->nslots;
+    const int64_t mlo = (int64_t)(f->p.mmap_min >> f->W);
     const uint64_t R = f->run_slots;
+    /* Nothing goes to [identity_limit, mmap_min): there an address would
+     * alias a relocated one of the PID owning that slot. */
+#define FASS_OK(s) ((s) >= 0 && (s) < N && ((s) < lo || (s) >= mlo) && !bit_get(c, (uint64_t)(s)))
     /* 1. identity, if the context has not put another window there */
     if (va < ((uint64_t)f->ident_slot << f->W) && !bit_get(c, w)) {
         *how = MMUSIM_FOLD_IDENTITY;
@@ -383,18 +387,19 @@ static int64_t place_fass(mmusim_fold *f, fctx *c, uint32_t ctx, uint64_t w, uin
     long j;
     if (w > 0 && (j = tab_find(f, ctx, w - 1)) >= 0) {
         int64_t s = (int64_t)(f->map[j].folded >> f->W) + 1;
-        if (s < N && !bit_get(c, (uint64_t)s)) {
+        if (FASS_OK(s)) {
             *how = MMUSIM_FOLD_ADJACENT;
             return s;
         }
     }
     if (w + 1 != 0 && (j = tab_find(f, ctx, w + 1)) >= 0) {
         int64_t s = (int64_t)(f->map[j].folded >> f->W) - 1;
-        if (s >= 0 && !bit_get(c, (uint64_t)s)) {
+        if (FASS_OK(s)) {
             *how = MMUSIM_FOLD_ADJACENT;
             return s;
         }
     }
+#undef FASS_OK
     /* 3. stack: the top of the FCSE area */
     if (stack_like(f, va) || (va < (UINT64_C(1) << 32) && va < f->p.task_size &&
                               va >= f->p.task_size - f->p.stack_gap)) {
@@ -422,9 +427,9 @@ static int64_t place_fass(mmusim_fold *f, fctx *c, uint32_t ctx, uint64_t w, uin
         *how = MMUSIM_FOLD_MMAP;
         return best;
     }
-    /* 5. anywhere */
+    /* 5. anywhere: the mmap zone is full; below 32 MiB, then */
     *how = MMUSIM_FOLD_ANYWHERE;
-    return highest_free(c, lo, N);
+    return highest_free(c, 0, lo);
 }
 
 /* Places window w (base va) of context c: returns the slot and its rule, or -1. */

@@ -31,6 +31,12 @@ int mmusim__os_default_handler(void *ud, mmusim_machine *m, const mmusim_fault_i
  * as skipped). Errors name the record (m->nrec). */
 int mmusim__os_space_event(mmusim_machine *m, const mmusim_rec *r, mmusim_diag *d);
 
+/* Context ctx, current on core c with a nonzero FCSE PID, used an address
+ * in its own relocation slot: from now on it runs with PID 0, after its
+ * pages in that slot (its relocated low pages) are unmapped with the
+ * policy's unmapping maintenance (policy.h, unrelocatable). */
+int mmusim__os_unrelocatable(mmusim_machine *m, unsigned c, uint32_t ctx, mmusim_diag *d);
+
 /* Frees what the OS model holds: the contexts and their tables, VMAs and
  * frame lists, the kernel's table, the VMs, the frame counts. */
 void mmusim__os_free(mmusim_machine *m);

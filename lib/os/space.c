@@ -538,6 +538,33 @@ static int unmap_maintenance(mmusim_machine *m, uint32_t ctx, uint64_t mva, uint
     return rc;
 }
 
+int mmusim__os_unrelocatable(mmusim_machine *m, unsigned c, uint32_t ctx, mmusim_diag *d)
+{
+    size_t i;
+    cpu_core *k = &m->cores[c];
+    const uint64_t slot = k->fcseidr & 0xfe000000u, len = 32ull << 20;
+    if (!slot)
+        return 0;
+    mmusim_actions acts;
+    acts.n = 0;
+    int rc = m->pol && m->pol->unrelocatable ? m->pol->unrelocatable(m->pst, c, ctx, &acts, d) : 0;
+    if (!rc && acts.n)
+        rc = mmusim__machine_perform(m, c, &acts, d);
+    if (rc)
+        return rc;
+    /* the relocated pages: their maintenance, then out of the tables */
+    if (mmusim__find_ctx(m, ctx, &i) && m->ctxs[i].pt) {
+        actx *a = &m->ctxs[i];
+        if ((rc = unmap_maintenance(m, ctx, slot, len, d)) ||
+            (rc = mmusim_pt_unmap(a->pt, slot, len, d)))
+            return rc;
+        a->fcseidr = 0;
+    }
+    k->regs.fcseidr = k->fcseidr = 0;
+    memset(k->lperm, 0, sizeof k->lperm); /* the in-line path's pages were relocated */
+    return 0;
+}
+
 /* The MVA of a trace address of ctx (folded; FCSE for ARMv5). */
 static int event_mva(mmusim_machine *m, const actx *a, uint64_t va, uint64_t *mva, mmusim_diag *d)
 {

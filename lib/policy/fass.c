@@ -33,9 +33,12 @@
  *  - FCSE PID relocation: each address space gets a PID (1 to 63, the
  *    least used, lowest first), so its addresses below 32 MiB are moved to
  *    their own 32 MiB slot and do not collide in the CPD with another's.
- *    All address spaces are taken as relocatable (PID 0, for those that
- *    are not, is never handed out): trace addresses above 32 MiB are not
- *    relocated and collide when two contexts use the same megabyte.
+ *    A space found using an address in its own slot (an alias of its
+ *    relocated low 32 MiB) cannot be relocated: it runs with PID 0 from
+ *    then on (the unrelocatable hook; the machine unmaps what it had in
+ *    the slot). Trace addresses above 32 MiB are not relocated and
+ *    collide when two contexts use the same megabyte, unless FASS
+ *    placement (below) has moved them apart.
  * Placement, FASS's layout of address spaces (stacks at the top of the
  * 32 MiB FCSE area, run-time mappings in the least contended 1 MiB
  * region), is the OS model's: os.placement, through the fold
@@ -67,7 +70,8 @@
 typedef struct actx {
     uint32_t ctx;
     uint8_t dom; /* NO_DOM: none */
-    uint8_t pid; /* 0: not given yet */
+    uint8_t pid; /* 0: not given yet, or never (fixed) */
+    uint8_t fixed; /* cannot be relocated: runs with PID 0 */
 } actx;
 
 typedef struct fass {
@@ -137,6 +141,7 @@ static actx *find(fass *s, uint32_t ctx, int create)
     a->ctx = ctx;
     a->dom = NO_DOM;
     a->pid = 0;
+    a->fixed = 0;
     return a;
 }
 
@@ -259,7 +264,7 @@ static int fass_switch(void *state, unsigned core, uint32_t prev, uint32_t next,
     int rc;
     if (a->dom == NO_DOM && (rc = allocate_domain(s, a, out)))
         return mmusim_diag_set(d, rc, "fass: no domain for context %u", next);
-    if (!a->pid)
+    if (!a->pid && !a->fixed)
         a->pid = (uint8_t)allocate_pid(s);
     s->running = next;
     s->ref[a->dom] = 1;
@@ -319,6 +324,25 @@ static int fass_fault(void *state, const mmusim_policy_fault *f, const mmusim_po
     return 1;
 }
 
+/* A space that uses its own relocation slot runs with PID 0 from now on;
+ * its slot's CPD entries went with the machine's unmapping. */
+static int fass_unrelocatable(void *state, unsigned core, uint32_t ctx, mmusim_actions *out,
+                              mmusim_diag *d)
+{
+    fass *s = state;
+    (void)core;
+    (void)out;
+    (void)d;
+    actx *a = find(s, ctx, 0);
+    if (!a)
+        return 0;
+    if (a->pid && s->pid_use[a->pid])
+        s->pid_use[a->pid]--;
+    a->pid = 0;
+    a->fixed = 1;
+    return 0;
+}
+
 static void fass_exit(void *state, uint32_t ctx)
 {
     fass *s = state;
@@ -328,6 +352,7 @@ static void fass_exit(void *state, uint32_t ctx)
     if (a->pid && s->pid_use[a->pid])
         s->pid_use[a->pid]--;
     a->pid = 0;
+    a->fixed = 0; /* the id's next space may be relocatable */
     /* Its domain is free again (the unmapping of the whole space removed its
      * CPD entries); what the domain is dirty for stays dirty, so the next
      * owner's collisions still flush what the dead space left behind. */
@@ -377,4 +402,5 @@ const mmusim_policy_ops mmusim__policy_fass = {
     .summary = "ARMv4/v5 Fast Address-Space Switching: one caching page directory tagged by "
                "domains, lazy flushes, FCSE PID relocation",
     .init = fass_init, .fini = fass_fini, .switch_in = fass_switch, .exit = fass_exit,
-    .unmap = fass_unmap, .fault = fass_fault, .uses_cpd = 1};
+    .unmap = fass_unmap, .fault = fass_fault, .unrelocatable = fass_unrelocatable,
+    .uses_cpd = 1};

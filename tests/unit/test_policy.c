@@ -314,6 +314,47 @@ static void fass_isolation(void **state)
 }
 
 /*
+ * FASS and an address space that cannot be relocated (seed 004: PID 0).
+ * Context 1 gets PID 1, whose slot is [32 MiB, 64 MiB): its 0x8000 is at
+ * MVA 0x2008000. When it then reads its own 0x2008000 (no placement: the
+ * address stays), the PID would alias the two; the space goes to PID 0,
+ * its relocated page is unmapped, and the three reads map three pages:
+ * 0x8000 at PID 1, 0x2008000, 0x8000 again at PID 0. Without the check the
+ * second read would hit the first's translation and map nothing. Context
+ * 2, switched in afterwards, gets the PID context 1 gave back (1, the
+ * least used): its 0x4008000 is outside that slot (no alias: 2 pages),
+ * its 0x2008000 inside (PID 0: that page, and its 0x8000 again: 4).
+ */
+static void fass_unrelocatable(void **state)
+{
+    (void)state;
+    static const char *const kv[] = {"mmu=true", "cpu.format=armv5", "caches.l1d.size=4K",
+                                     "caches.l1d.index=vivt", "cpu.dcache=l1d",
+                                     "tlbs.dtlb.entries=32", "tlbs.dtlb.asid_bits=0",
+                                     "cpu.dtlb=dtlb", "os.policy=fass", "os.placement=linux",
+                                     NULL};
+    mmusim_machine *m = machine(kv);
+    const mmusim_rec recs[] = {rd(1, 0x8000), rd(1, 0x2008000), rd(1, 0x8000), rd(1, 0x2008000),
+                               rd(2, 0x8000), rd(2, 0x4008000), rd(1, 0x8000),
+                               rd(2, 0x2008000), rd(2, 0x8000), rd(2, 0x4008000)};
+    for (size_t i = 0; i < sizeof recs / sizeof recs[0]; i++) {
+        assert_int_equal(mmusim_machine_run(m, &recs[i], 1, NULL), 0);
+        uint32_t bad = 0;
+        assert_int_equal(mmusim_machine_check_cpd(m, 0, &bad), 0);
+    }
+    uint32_t ctx;
+    mmusim_cpu_counters one, two;
+    assert_int_equal(mmusim_machine_context(m, 0, &ctx, &one), 0);
+    assert_int_equal(ctx, 1);
+    assert_int_equal(mmusim_machine_context(m, 1, &ctx, &two), 0);
+    assert_int_equal(ctx, 2);
+    assert_int_equal(one.pages_mapped, 3);
+    assert_int_equal(two.pages_mapped, 4);
+    assert_int_equal(one.faults_unresolved + two.faults_unresolved, 0);
+    mmusim_machine_free(m);
+}
+
+/*
  * vmid: two VMs (contexts 1 << 16 and 2 << 16) reading the same VA get
  * different pages (each VM has its own stage 2 and IPA space), hold
  * different VMIDs, and switching between them flushes nothing: the second
@@ -606,6 +647,7 @@ int main(void)
         cmocka_unit_test(policy_actions),
         cmocka_unit_test(switch_induced_misses),
         cmocka_unit_test(fass_isolation),
+        cmocka_unit_test(fass_unrelocatable),
         cmocka_unit_test(vmid_vms),
         cmocka_unit_test(space_events),
         cmocka_unit_test(kernel_asid),
