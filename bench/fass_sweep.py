@@ -14,8 +14,9 @@ area, os.placement=auto), replays it under both policies, and reports per contex
              subtracts the work of the ring without switches;
 and the ratio full-flush / fass of each. A second table replays the three shipped traces as
 processes taking turns of QUANTUM instructions, under full-flush, fass with the trace's own layout
-(os.placement=linux) and fass with FASS's placement. Everything is deterministic: the same build
-gives the same tables.
+(os.placement=linux) and fass with FASS's placement. A third replays rings whose processes also
+sum a region they all map shared (gen latctx --shared), under full-flush, fass and fass with shared
+domains (os.shared_domains). Everything is deterministic: the same build gives the same tables.
 """
 import json
 import os
@@ -39,9 +40,9 @@ def run(traces, policy, out, extra=()):
     return int(s["cycles"]["total"]), int(s["switches"]), int(s["switch_overhead"])
 
 
-def gen(path, procs, size, rounds):
+def gen(path, procs, size, rounds, shared=0):
     subprocess.run([MMUSIM, "gen", "latctx", "--procs", str(procs), "--size", str(size),
-                    "--rounds", str(rounds), "-o", path], check=True,
+                    "--rounds", str(rounds), "--shared", str(shared), "-o", path], check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -80,6 +81,26 @@ def main():
             ff = ff or total
             print(f"| {pol} | {place} | {total} | {sw} | {ov / sw:.0f} | "
                   f"{100.0 * (total - ff) / ff:+.1f}% |", flush=True)
+        print()
+        print("Rings whose processes also sum a region all of them map shared (1 KiB each of "
+              "their own, H shared), cycles per switch:")
+        print()
+        print("| procs | shared H | full-flush overhead | fass overhead | fass + shared domains "
+              "overhead | full-flush lat_ctx | fass lat_ctx | fass + shared domains lat_ctx |")
+        print("|---|---|---|---|---|---|---|---|")
+        for shared in (1024, 4096):
+            for procs in (2, 4, 8):
+                gen(ring, procs, 1024, ROUNDS, shared)
+                gen(one, 1, 1024, ROUNDS * procs, shared)
+                over, lat = [], []
+                for pol, extra in (("full-flush", []), ("fass", []),
+                                   ("fass", ["--set", "os.shared_domains=true"])):
+                    base, _, _ = run(one, pol, js, extra)
+                    total, sw, ov = run(ring, pol, js, extra)
+                    over.append(f"{ov / sw:.0f}")
+                    lat.append(f"{(total - base) / sw:.0f}")
+                print(f"| {procs} | {shared // 1024}K | " + " | ".join(over + lat) + " |",
+                      flush=True)
 
 
 if __name__ == "__main__":

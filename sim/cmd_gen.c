@@ -33,8 +33,11 @@ static const char gen_usage[] =
     "             --kernel    add the kernel's part of each pass (pipe copies, in kernel\n"
     "                         mode, kernel addresses from 0xc0000000: replay with\n"
     "                         --set os.kernel_base=0xc0000000): 12 records, 8 insns\n"
+    "             --shared H  also sum H bytes of a region every process maps shared\n"
+    "                         at 0x40000000 (a MAP_SHARED mmap; one MAP record each)\n"
     "             --seed X    recorded only: nothing in latctx is random\n"
-    "           per pass: 23 + 5*S/4 records, 16 + S instructions (docs/workloads.md)\n"
+    "           per pass: 23 + 5*(S+H)/4 records, 16 + S + H instructions\n"
+    "           (docs/workloads.md)\n"
     "  worldswitch  a guest (ctx 1) and its hypervisor host (ctx 2) taking turns at every\n"
     "           trap, both using addresses above 0xc0000000 (seed 000)\n"
     "           mmusim gen worldswitch [--guest-pages G] [--host-pages H] [--guest-insns N]\n"
@@ -136,7 +139,7 @@ static int gen_latctx(int argc, char **argv)
         }
         int takes = !strcmp(a, "--procs") || !strcmp(a, "--size") || !strcmp(a, "--rounds") ||
                     !strcmp(a, "--seed") || !strcmp(a, "-o") || !strcmp(a, "--output") ||
-                    !strcmp(a, "--stack");
+                    !strcmp(a, "--stack") || !strcmp(a, "--shared");
         if (!takes) {
             if (a[0] == '-')
                 return cli_usage_error(cmd, "unknown option '%s'", a);
@@ -157,6 +160,10 @@ static int gen_latctx(int argc, char **argv)
                 return cli_usage_error(
                     cmd, "--size needs a size in bytes (0, 4096, 16K, 1M ...), not '%s'", v);
             have_size = 1;
+        } else if (!strcmp(a, "--shared")) {
+            if (mmusim_parse_size(v, &p.shared))
+                return cli_usage_error(
+                    cmd, "--shared needs a size in bytes (0, 4096, 16K, 1M ...), not '%s'", v);
         } else if (!strcmp(a, "--rounds")) {
             if (parse_uint(v, UINT32_MAX, &x) || x == 0)
                 return cli_usage_error(cmd, "--rounds needs a positive number, not '%s'", v);
@@ -194,15 +201,16 @@ static int gen_latctx(int argc, char **argv)
     char source[256];
     snprintf(source, sizeof source,
              "mmusim gen latctx --procs %u --size %" PRIu64 " --rounds %u --stack 0x%" PRIx64
-             " --seed %" PRIu64,
-             p.procs, p.size, rounds, p.stack ? p.stack : (uint64_t)MMUSIM_GEN_LATCTX_STACK, p.seed);
+             " --shared %" PRIu64 "%s --seed %" PRIu64,
+             p.procs, p.size, rounds, p.stack ? p.stack : (uint64_t)MMUSIM_GEN_LATCTX_STACK,
+             p.shared, p.kernel ? " --kernel" : "", p.seed);
     uint64_t records = 0;
     if ((rc = write_generated(path, source, run_latctx, &p, &records)) != CLI_OK)
         return rc;
     fprintf(stderr,
             "mmusim gen latctx: %" PRIu64 " records (%u rounds x %u procs x %" PRIu64
-            " a pass) to %s\n",
-            records, rounds, p.procs, per_pass, path);
+            " a pass%s) to %s\n",
+            records, rounds, p.procs, per_pass, p.shared ? ", and a MAP each" : "", path);
     return CLI_OK;
 }
 

@@ -88,6 +88,7 @@ typedef struct mmusim_config {
     uint8_t os_kernel_asid0;        /* key "os.kernel_asid0": nonglobal-kernel's flawed
                                      * variant, the kernel always running with ASID 0 */
     uint8_t os_placement;           /* key "os.placement": enum mmusim_config_placement */
+    uint8_t os_shared_domains;      /* key "os.shared_domains": FASS's shared domains */
 } mmusim_config;
 
 /* Values of "os.placement": the layout the fold gives a trace's regions. */

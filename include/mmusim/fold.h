@@ -171,6 +171,15 @@ MMUSIM_API int mmusim_fold_forget(mmusim_fold *f, uint32_t ctx, mmusim_diag *d);
  * -MMUSIM_E_NOMEM (the child's layout may then be partly copied). */
 MMUSIM_API int mmusim_fold_fork(mmusim_fold *f, uint32_t parent, uint32_t child, mmusim_diag *d);
 
+/* Places the window holding va of context ctx at the slot holding folded
+ * address at (a shared mapping that must lie at the same address in every
+ * address space that maps it). Returns 0 when the window is (now, or
+ * already) there, 1 when it cannot be: the window is placed elsewhere, or
+ * the slot is the context's for another window, or outside [0,
+ * task_size); -MMUSIM_E_NOMEM. */
+MMUSIM_API int mmusim_fold_pin(mmusim_fold *f, uint32_t ctx, uint64_t va, uint64_t at,
+                               mmusim_diag *d);
+
 /* How many contexts have a window in the slot holding folded address va. */
 MMUSIM_API unsigned mmusim_fold_slot_users(const mmusim_fold *f, uint64_t va);
 
@@ -189,7 +198,8 @@ enum mmusim_fold_how {
     MMUSIM_FOLD_ADJACENT,
     MMUSIM_FOLD_STACK,
     MMUSIM_FOLD_MMAP,
-    MMUSIM_FOLD_ANYWHERE
+    MMUSIM_FOLD_ANYWHERE,
+    MMUSIM_FOLD_PINNED /* mmusim_fold_pin: a shared mapping's window */
 };
 
 /* One window of the mapping: [va, va + 2^window_lg2) -> [folded, ...). */
@@ -205,7 +215,7 @@ typedef struct mmusim_fold_entry {
  * until the next mmusim_fold_addr or mmusim_fold_free. */
 MMUSIM_API size_t mmusim_fold_mapping(const mmusim_fold *f, const mmusim_fold_entry **entries);
 
-/* "identity", "adjacent", "stack", "mmap", "anywhere"; NULL if unknown. */
+/* "identity", "adjacent", "stack", "mmap", "anywhere", "pinned"; NULL if unknown. */
 MMUSIM_API const char *mmusim_fold_how_name(unsigned how);
 
 #ifdef __cplusplus

@@ -66,7 +66,14 @@ typedef struct mmusim_gen_latctx_params {
                       * MMUSIM_GEN_LATCTX_STACK_LOW puts it at the top of the first
                       * 32 MiB, where FASS's kernel puts stacks (seed 004) */
     unsigned kernel; /* 1: add the kernel's part of each pass (below) */
+    uint64_t shared; /* H, bytes of a region every process maps shared (MAP with
+                      * MMUSIM_PROT_SHARED at MMUSIM_GEN_LATCTX_SHARED, once each at the
+                      * start) and sums on each pass after its own array: a multiple of 4,
+                      * <= 256 MiB; 0 = none. Adds 5 * H / 4 records, H instructions a pass */
 } mmusim_gen_latctx_params;
+
+#define MMUSIM_GEN_LATCTX_SHARED 0x40000000u /* ARM Linux's TASK_UNMAPPED_BASE */
+#define MMUSIM_GEN_LATCTX_MAX_SHARED (256ull << 20)
 
 #define MMUSIM_GEN_LATCTX_STACK_LOW 0x01fffff0u
 /* With `kernel`, each pass ends with the kernel's part of the token's trip

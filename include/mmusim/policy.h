@@ -71,6 +71,7 @@ typedef struct mmusim_policy_env {
     int vivt_icache;    /* the core's private I-cache is virtually tagged */
     int vivt_dcache;
     uint64_t seed;
+    int shared_domains; /* os.shared_domains: FASS's shared domains */
 } mmusim_policy_env;
 
 /*
@@ -95,6 +96,10 @@ typedef struct mmusim_policy_fault {
 typedef struct mmusim_policy_view {
     int (*read_pgd)(void *ud, uint32_t ctx, uint32_t idx, uint32_t *desc);
     void *ud;
+    /* 1 and *group (nonzero, the shared mapping's id) when the megabyte idx
+     * (of modified VAs) of context ctx lies wholly in a shared mapping that
+     * other address spaces map at the same addresses; else 0. */
+    int (*shared)(void *ud, uint32_t ctx, uint32_t idx, uint32_t *group);
 } mmusim_policy_view;
 
 typedef struct mmusim_policy_ops {

@@ -54,6 +54,9 @@ enum mmusim_rec_kind {
 #define MMUSIM_PROT_R 0x1u
 #define MMUSIM_PROT_W 0x2u
 #define MMUSIM_PROT_X 0x4u
+/* MAP only: a shared mapping (MAP_SHARED): address spaces that map the same
+ * range (the same va and arg) share its pages. */
+#define MMUSIM_PROT_SHARED 0x8u
 
 typedef struct mmusim_rec {
     uint64_t va;    /* virtual address (accesses), start (ranges) */

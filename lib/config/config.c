@@ -247,7 +247,11 @@ static const char *const placement_names[] = {"auto", "linux", "fass", NULL};
       "Where the OS model puts the regions of a trace it may place (cpu.fold): linux, ARM "     \
       "Linux's 3G/1G layout; fass, FASS's (seed 004): stacks at the top of the 32 MiB FCSE "    \
       "area, run-time mappings in the 1 MiB regions fewest address spaces use. auto: fass "     \
-      "under os.policy=fass, else linux.")
+      "under os.policy=fass, else linux.")                                                      \
+    X(G, "os.shared_domains", BOOL, os_shared_domains, NULL, "true | false", "false",           \
+      "fass only: shared domains (seed 004): a megabyte of a shared mapping that several "      \
+      "address spaces map at the same address gets a domain of its own, enabled for each of "   \
+      "them, so they do not collide in the CPD over it.")
 
 #define SCOPE_G MMUSIM__OPT_GLOBAL
 #define SCOPE_C MMUSIM__OPT_CACHE

@@ -360,6 +360,7 @@ static int build_policy(mmusim_machine *m, mmusim_diag *d)
     env.vmid_bits = m->vmid_bits;
     env.stage2 = m->stage2;
     env.seed = m->cfg.seed;
+    env.shared_domains = m->cfg.os_shared_domains;
     const cpu_core *k = &m->cores[0];
     env.vivt_icache = k->ientry >= 0 &&
                       mmusim_hier_params_of(m->h, (unsigned)k->ientry)->indexing == MMUSIM_VIVT;
@@ -428,6 +429,14 @@ int mmusim_machine_new(mmusim_machine **out, const mmusim_config *c, mmusim_diag
     if (c->mmu && (rc = build_policy(m, d))) {
         mmusim_machine_free(m);
         return rc;
+    }
+    if (c->mmu && c->os_shared_domains && (!m->pol || !m->pol->uses_cpd)) {
+        const char *pname = m->pol ? m->pol->name : "this policy"; /* static: outlives m */
+        mmusim_machine_free(m);
+        return mmusim_diag_set(d, -MMUSIM_E_CONFIG,
+                               "os.shared_domains: shared domains are FASS's (os.policy=fass), "
+                               "not %s's",
+                               pname);
     }
     if (c->mmu && c->os_placement == MMUSIM_PLACEMENT_FASS && !m->fold_on) {
         mmusim_machine_free(m);
@@ -910,6 +919,12 @@ static int read_pgd(void *ud, uint32_t ctx, uint32_t idx, uint32_t *desc)
     return mmusim_mem_read32(m->mem, mmusim_pt_base(m->ctxs[i].pt) + 4u * idx, desc, NULL);
 }
 
+/* mmusim_policy_view.shared: the OS model's shared mappings. */
+static int shared_mb(void *ud, uint32_t ctx, uint32_t idx, uint32_t *group)
+{
+    return mmusim__os_shared_mb(ud, ctx, idx, group);
+}
+
 __attribute__((noinline)) static int translate(mmusim_machine *m, unsigned c, uint64_t va,
                                                unsigned xa, uint64_t *mva, uint64_t *pa,
                                                mmusim_diag *d)
@@ -1037,7 +1052,7 @@ static int translate_slow(mmusim_machine *m, unsigned c, uint64_t va, unsigned x
         if (m->pol && m->pol->fault && f.stage == 1) {
             /* the policy first (FASS loads its caching page directory) */
             mmusim_policy_fault pf = {c, a->ctx, f.type, f.stage, f.level, f.domain, f.far};
-            mmusim_policy_view view = {read_pgd, m};
+            mmusim_policy_view view = {read_pgd, m, shared_mb};
             mmusim_actions acts;
             acts.n = 0;
             rc = m->pol->fault(m->pst, &pf, &view, &acts, d);
@@ -1050,6 +1065,7 @@ static int translate_slow(mmusim_machine *m, unsigned c, uint64_t va, unsigned x
                 const uint64_t c0 = cnt->cycles[MMUSIM_CYC_MAINT] + cnt->cycles[MMUSIM_CYC_BARRIER];
                 if ((rc = perform(m, c, &acts, d)))
                     return rc;
+                mmusim__walk_regs(m, k, v, asid, &wr); /* it may have written DACR */
                 cnt = m->cur[c];
                 cnt->policy_faults++;
                 cnt->switch_refill_cycles += m->cfg.timing.fault + cnt->cycles[MMUSIM_CYC_MAINT] +
@@ -1378,6 +1394,9 @@ int mmusim_machine_check_cpd(const mmusim_machine *m, unsigned core, uint32_t *b
         const unsigned dom = (e >> 5) & 0xf;
         if (dom == 0 || ((k->dacr >> (2 * dom)) & 3) == 0)
             continue; /* not reachable: no access */
+        uint32_t g = 0;
+        if (mmusim__os_shared_mb(m, k->ctx, i, &g) && mmusim__os_shared_source(m, g, i, e))
+            continue; /* a shared domain's entry: some sharer's, the same pages */
         if (mmusim_mem_read32(m->mem, own + 4u * i, &mine, NULL) ||
             (mine & ~(0xfu << 5)) != (e & ~(0xfu << 5))) {
             if (bad_idx)

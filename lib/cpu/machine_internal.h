@@ -39,8 +39,19 @@
 
 typedef struct mmusim__vma {
     uint64_t start, end; /* [start, end), in the context's (folded) addresses */
-    uint8_t prot;        /* MMUSIM_PROT_* */
+    uint8_t prot;        /* MMUSIM_PROT_R/W/X */
+    uint32_t shm;        /* a shared mapping: its object's index in m->shm + 1; 0: private */
 } mmusim__vma;
+
+/* A shared mapping's object (MAP with MMUSIM_PROT_SHARED): the pages every
+ * address space mapping the same range shares. */
+typedef struct mmusim__shm {
+    uint64_t tva, len; /* the MAP's range, as the trace gives it */
+    uint8_t prot;      /* ... and protection: the same in each space */
+    uint64_t fstart;   /* where its spaces map it (folded; the same in each) */
+    uint32_t members;  /* address spaces mapping it */
+    uint64_t *pa;      /* each 4 KiB page's frame (0: none yet): the object holds a reference */
+} mmusim__shm;
 
 /* An address space: a context (the records' ctx) and its stage-1 tables. */
 typedef struct mmusim__actx {
@@ -141,6 +152,8 @@ struct mmusim_machine {
     uint32_t *refv;
     size_t nrefs, caprefs;
     uint64_t kbase;
+    mmusim__shm *shm;             /* shared mappings' objects (lib/os) */
+    size_t nshm, capshm;
     int tracked;                  /* a policy action has removed something: look for
                                    * switch-induced misses (until then, none can exist) */
 };

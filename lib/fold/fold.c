@@ -80,7 +80,8 @@ struct mmusim_fold {
 /* ------------------------------------------------------------------ */
 /* parameters */
 
-static const char *const how_names[] = {NULL, "identity", "adjacent", "stack", "mmap", "anywhere"};
+static const char *const how_names[] = {NULL,   "identity", "adjacent", "stack",
+                                        "mmap", "anywhere", "pinned"};
 
 const char *mmusim_fold_how_name(unsigned how)
 {
@@ -616,6 +617,37 @@ int mmusim_fold_fork(mmusim_fold *f, uint32_t parent, uint32_t child, mmusim_dia
     memcpy(cc->bits, pc->bits, (f->bitmap_words ? f->bitmap_words : 1) * sizeof *cc->bits);
     cc->stack_floor = pc->stack_floor;
     cc->mmap_floor = pc->mmap_floor;
+    return 0;
+}
+
+int mmusim_fold_pin(mmusim_fold *f, uint32_t ctx, uint64_t va, uint64_t at, mmusim_diag *d)
+{
+    if (!f)
+        return mmusim_diag_set(d, -MMUSIM_E_INVAL, "fold: NULL handle");
+    const uint64_t w = va >> f->W, s = at >> f->W;
+    long i = tab_find(f, ctx, w);
+    if (i >= 0)
+        return (f->map[i].folded >> f->W) == s ? 0 : 1;
+    int rc = reserve(f, d);
+    if (rc)
+        return rc;
+    fctx *c = get_ctx(f, ctx, d);
+    if (!c)
+        return -MMUSIM_E_NOMEM;
+    if (s >= f->nslots || bit_get(c, s))
+        return 1;
+    bit_set(c, s);
+    mmusim_fold_entry *e = &f->map[f->nmap];
+    e->va = w << f->W;
+    e->folded = s << f->W;
+    e->ctx = ctx;
+    e->how = MMUSIM_FOLD_PINNED;
+    tab_put(f->tab, f->tabcap, ctx, w, (uint32_t)(f->nmap + 1));
+    f->nmap++;
+    if (e->folded == e->va)
+        f->st.windows_kept++;
+    else
+        f->st.windows_folded++;
     return 0;
 }
 

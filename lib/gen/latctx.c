@@ -93,7 +93,15 @@ int mmusim_gen_latctx_shape(const mmusim_gen_latctx_params *p, uint64_t *per_pas
                                "latctx: stack 0x%llx must be 8-byte aligned, above the array "
                                "(0x%x + size) and below 0xbf000000",
                                (unsigned long long)p->stack, MMUSIM_GEN_LATCTX_DATA);
-    uint64_t pp = MMUSIM_GEN_LATCTX_FIXED + 5 * (p->size / 4) +
+    if (p->shared % 4 || p->shared > MMUSIM_GEN_LATCTX_MAX_SHARED ||
+        (p->shared && MMUSIM_GEN_LATCTX_DATA + p->size > MMUSIM_GEN_LATCTX_SHARED) ||
+        (p->shared && p->stack + 8 > MMUSIM_GEN_LATCTX_SHARED &&
+         p->stack < MMUSIM_GEN_LATCTX_SHARED + p->shared))
+        return mmusim_diag_set(d, -MMUSIM_E_RANGE,
+                               "latctx: shared %llu must be a multiple of 4 up to 256M, with the "
+                               "array below 0x%x and the stack outside the shared region",
+                               (unsigned long long)p->shared, MMUSIM_GEN_LATCTX_SHARED);
+    uint64_t pp = MMUSIM_GEN_LATCTX_FIXED + 5 * (p->size / 4) + 5 * (p->shared / 4) +
                   (p->kernel ? MMUSIM_GEN_LATCTX_KERNEL_RECORDS : 0);
     uint64_t per_round = pp * p->procs; /* <= 1.4e9 * 4096: no overflow */
     uint64_t r = p->rounds;
@@ -112,7 +120,7 @@ int mmusim_gen_latctx_shape(const mmusim_gen_latctx_params *p, uint64_t *per_pas
     if (rounds)
         *rounds = (unsigned)r;
     if (total)
-        *total = r * per_round;
+        *total = r * per_round + (p->shared ? p->procs : 0);
     return 0;
 }
 
@@ -132,7 +140,8 @@ static void flush(out *o)
     o->n = 0;
 }
 
-static inline void put(out *o, uint8_t kind, uint32_t ctx, uint64_t va, uint16_t size, uint64_t arg)
+static inline void put_f(out *o, uint8_t kind, uint32_t ctx, uint64_t va, uint16_t size,
+                         uint64_t arg, uint8_t flags)
 {
     mmusim_rec *r = &o->buf[o->n++];
     r->va = va;
@@ -141,9 +150,14 @@ static inline void put(out *o, uint8_t kind, uint32_t ctx, uint64_t va, uint16_t
     r->ctx = ctx;
     r->size = size;
     r->kind = kind;
-    r->flags = 0;
+    r->flags = flags;
     if (o->n == BATCH)
         flush(o);
+}
+
+static inline void put(out *o, uint8_t kind, uint32_t ctx, uint64_t va, uint16_t size, uint64_t arg)
+{
+    put_f(o, kind, ctx, va, size, arg, 0);
 }
 
 static void block(out *o, uint32_t ctx, uint64_t text, const slot *data, uint64_t stack)
@@ -172,7 +186,11 @@ int mmusim_gen_latctx(const mmusim_gen_latctx_params *p, mmusim_gen_sink fn, voi
     out o = {malloc(BATCH * sizeof(mmusim_rec)), 0, fn, ud, d, 0};
     if (!o.buf)
         return mmusim_diag_set(d, -MMUSIM_E_NOMEM, "latctx: out of memory");
-    const uint64_t text = MMUSIM_GEN_LATCTX_TEXT, words = p->size / 4;
+    const uint64_t text = MMUSIM_GEN_LATCTX_TEXT, words = p->size / 4, hwords = p->shared / 4;
+    for (uint32_t ctx = 1; ctx <= p->procs && hwords && !o.rc; ctx++) {
+        put_f(&o, MMUSIM_REC_MAP, ctx, MMUSIM_GEN_LATCTX_SHARED, 0, p->shared,
+              MMUSIM_PROT_R | MMUSIM_PROT_W | MMUSIM_PROT_SHARED);
+    }
     for (unsigned r = 0; r < rounds && !o.rc; r++) {
         for (uint32_t ctx = 1; ctx <= p->procs && !o.rc; ctx++) {
             put(&o, MMUSIM_REC_SWITCH, ctx, 0, 0, 0);
@@ -183,6 +201,13 @@ int mmusim_gen_latctx(const mmusim_gen_latctx_params *p, mmusim_gen_sink fn, voi
                 put(&o, MMUSIM_REC_IFETCH, ctx, text + 0x24, 4, 0);
                 put(&o, MMUSIM_REC_IFETCH, ctx, text + 0x28, 4, 0);
                 put(&o, MMUSIM_REC_IFETCH, ctx, text + 0x2c, 4, 0);
+            }
+            for (uint64_t w = 0; w < hwords && !o.rc; w++) { /* the same loop over the shared region */
+                put(&o, MMUSIM_REC_IFETCH, ctx, text + 0x80, 4, 0);
+                put(&o, MMUSIM_REC_READ, ctx, MMUSIM_GEN_LATCTX_SHARED + 4 * w, 4, 0);
+                put(&o, MMUSIM_REC_IFETCH, ctx, text + 0x84, 4, 0);
+                put(&o, MMUSIM_REC_IFETCH, ctx, text + 0x88, 4, 0);
+                put(&o, MMUSIM_REC_IFETCH, ctx, text + 0x8c, 4, 0);
             }
             block(&o, ctx, text + 0x30, leave_data, stack);
             if (p->kernel) {

@@ -37,6 +37,14 @@ int mmusim__os_space_event(mmusim_machine *m, const mmusim_rec *r, mmusim_diag *
  * policy's unmapping maintenance (policy.h, unrelocatable). */
 int mmusim__os_unrelocatable(mmusim_machine *m, unsigned c, uint32_t ctx, mmusim_diag *d);
 
+/* mmusim_policy_view.shared: is megabyte idx (MVA) of ctx wholly in a
+ * shared mapping that other spaces map at the same MVA? *group: its id. */
+int mmusim__os_shared_mb(const mmusim_machine *m, uint32_t ctx, uint32_t idx, uint32_t *group);
+
+/* Does some address space mapping shared mapping `group` have first-level
+ * descriptor `desc` (domain bits ignored) at idx? (FASS isolation check.) */
+int mmusim__os_shared_source(const mmusim_machine *m, uint32_t group, uint32_t idx, uint32_t desc);
+
 /* Frees what the OS model holds: the contexts and their tables, VMAs and
  * frame lists, the kernel's table, the VMs, the frame counts. */
 void mmusim__os_free(mmusim_machine *m);

@@ -58,6 +58,12 @@ typedef mmusim__vma vma;
 typedef mmusim__vmspace vmspace;
 
 static int cow_break(mmusim_machine *m, unsigned c, uint32_t ctx, uint64_t mva, mmusim_diag *d);
+static int shm_usable(const mmusim_machine *m);
+static int share_page(mmusim_machine *m, unsigned c, uint32_t ctx, uint64_t mva, mmusim_diag *d);
+static int unshare_mb(mmusim_machine *m, uint32_t ctx, uint64_t mva, mmusim_diag *d);
+static int unmap_maintenance(mmusim_machine *m, uint32_t ctx, uint64_t mva, uint64_t len,
+                             mmusim_diag *d);
+static mmusim__shm *shm_of(const mmusim_machine *m, const actx *a, uint64_t va, uint64_t *k);
 
 /* ------------------------------------------------------------------ */
 /* contexts and VMs */
@@ -152,6 +158,9 @@ void mmusim__os_free(mmusim_machine *m)
         mmusim_frames_free(m->vms[i].ipas);
     }
     free(m->vms);
+    for (size_t i = 0; i < m->nshm; i++)
+        free(m->shm[i].pa);
+    free(m->shm);
     free(m->ctxs);
     free(m->refk);
     free(m->refv);
@@ -245,12 +254,18 @@ static void release_frame(mmusim_machine *m, mmusim_frames *from, uint64_t fr)
  * ARMv5 has no execute control at all (execute follows read); long formats
  * never make user-writable pages executable at EL1 (PXN).
  */
+/* The (folded) VA of an MVA of space a: FCSE relocation undone. */
+static uint64_t user_va(const mmusim_machine *m, const actx *a, uint64_t mva)
+{
+    if (m->fmt == MMUSIM_XLAT_ARMV5 && a->fcseidr && (mva >> 25) == (a->fcseidr >> 25))
+        return mva & 0x1ffffffu;
+    return mva;
+}
+
 static unsigned perm_of(const mmusim_machine *m, const actx *a, uint64_t mva)
 {
     unsigned prot = MMUSIM_PROT_R | MMUSIM_PROT_W | MMUSIM_PROT_X;
-    uint64_t va = mva;
-    if (m->fmt == MMUSIM_XLAT_ARMV5 && a->fcseidr && (mva >> 25) == (a->fcseidr >> 25))
-        va = mva & 0x1ffffffu; /* back to the program's VA */
+    const uint64_t va = user_va(m, a, mva);
     for (size_t i = 0; i < a->nvmas; i++)
         if (va >= a->vmas[i].start && va < a->vmas[i].end) {
             prot = a->vmas[i].prot;
@@ -328,17 +343,33 @@ int mmusim_machine_map_first_touch(mmusim_machine *m, uint32_t ctx, unsigned sta
     size_t idx;
     if (!mmusim__find_ctx(m, ctx, &idx))
         return mmusim_diag_set(d, -MMUSIM_E_STATE, "context %" PRIu32 " has no tables", ctx);
-    /* The allocator's unit is 4 KiB: an ARMv5 tiny (1K) page gets a frame of its own. */
-    if ((rc = mmusim_frames_alloc(m->stage2 ? m->vms[vi].ipas : m->data, fbytes, align, &pa, d)))
-        return rc;
     actx *ax = &m->ctxs[idx];
+    /* a page of a shared mapping: the object's frame, if it has one */
+    uint64_t k = 0;
+    mmusim__shm *o = m->nshm && shm_usable(m) ? shm_of(m, ax, user_va(m, ax, base), &k) : NULL;
+    uint32_t *ref = NULL;
+    if (o && o->pa[k]) {
+        pa = o->pa[k];
+    } else if ((rc = mmusim_frames_alloc(m->stage2 ? m->vms[vi].ipas : m->data, fbytes, align, &pa,
+                                         d))) {
+        /* (the allocator's unit is 4 KiB: an ARMv5 tiny (1K) page gets a frame of its own) */
+        return rc;
+    }
     mmusim_pt_attrs a = {.perm = perm_of(m, ax, base),
                          .ng = m->asid_bits && m->fmt != MMUSIM_XLAT_ARMV5,
                          .mem = mmusim__fmt_short(m->fmt) ? 0x3 /* C, B: write-back */ : 0,
                          .page_lg2 = (uint8_t)pg};
     if ((rc = mmusim_pt_map(ax->pt, base, pa, bytes, &a, d))) {
-        (void)mmusim_frames_release(m->stage2 ? m->vms[vi].ipas : m->data, pa, fbytes, NULL);
+        if (!o || !o->pa[k])
+            (void)mmusim_frames_release(m->stage2 ? m->vms[vi].ipas : m->data, pa, fbytes, NULL);
         return rc;
+    }
+    if (o) {
+        /* the object's reference (a new frame), and this space's */
+        if (!(ref = ref_slot(m, pa, 1)))
+            return mmusim_diag_set(d, -MMUSIM_E_NOMEM, "out of memory (frame counts)");
+        (*ref)++;
+        o->pa[k] = pa;
     }
     ax->from = m->stage2 ? m->vms[vi].ipas : m->data;
     return remember(ax, base, pa | mmusim__lg2(fbytes), d);
@@ -374,6 +405,15 @@ static void publish(mmusim_machine *m, unsigned c, uint64_t va, unsigned fault_l
     mmusim_xlat_fault f;
     mmusim_xlat_regs wr;
     mmusim__walk_regs(m, k, va, k->asid, &wr);
+    size_t ci;
+    if (m->cpd && !(m->kbase && va >= m->kbase) && mmusim__find_ctx(m, k->ctx, &ci) &&
+        m->ctxs[ci].pt) {
+        /* FASS: the mapper wrote the space's own tables, not the CPD (whose
+         * entry the policy loads, and costs, itself); the domain is the
+         * CPD's business too */
+        wr.ttbr0 = mmusim_pt_base(m->ctxs[ci].pt);
+        wr.dacr = 0x55555555u;
+    }
     if (mmusim_xlat_walk(m->fmt, &wr, &port, &q, &res, &f) || f.type != MMUSIM_FAULT_NONE)
         return;
     const int entry = k->dentry;
@@ -426,7 +466,244 @@ int mmusim__os_default_handler(void *ud, mmusim_machine *m, const mmusim_fault_i
     k->cycles[MMUSIM_CYC_FAULT] += m->cfg.timing.map;
     if (f->fault.stage == 1 && m->cfg.os_pte_writes)
         publish(m, f->core, f->va, f->fault.level, f->access);
+    if (f->fault.stage == 1 && m->cfg.os_shared_domains &&
+        ((rc = share_page(m, f->core, f->ctx, addr & ~0xfffull, d)) ||
+         (rc = unshare_mb(m, f->ctx, addr, d))))
+        return rc;
     return 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* shared mappings */
+
+/*
+ * A MAP with MMUSIM_PROT_SHARED maps a shared object: the address spaces
+ * that map the same range (the same va and length in the trace) with the
+ * same protection share its pages, each 4 KiB page one frame, which the object holds a reference to
+ * while any space maps it. The spaces map it at the same address (FASS's
+ * shared domains need that: seed 004 speaks of "shared mappings that map to
+ * the same virtual addresses with the same size/permissions in each of the
+ * sharing address-spaces"): the fold places the first mapper's windows as
+ * any others, and pins a later mapper's to the same slots; a space that
+ * cannot have them there (it placed something of its own in one) gets an
+ * object of its own. Not shared: stage 2 (each VM has its own IPAs) and
+ * pages other than 4 KiB, which stay private.
+ */
+static int shm_usable(const mmusim_machine *m)
+{
+    return !m->stage2 && m->cfg.cpu.page_lg2 == 12;
+}
+
+static int shm_join(mmusim_machine *m, size_t ai, uint64_t tva, uint64_t len, unsigned prot,
+                    uint64_t *fstart, uint32_t *id, mmusim_diag *d)
+{
+    const uint32_t ctx = m->ctxs[ai].ctx;
+    const uint64_t W = 1ull << 20; /* the fold's window (default parameters) */
+    int rc;
+    *id = 0;
+    for (size_t j = 0; j < m->nshm && shm_usable(m) && len; j++) {
+        mmusim__shm *o = &m->shm[j];
+        if (!o->members || o->tva != tva || o->len != len || o->prot != prot)
+            continue;
+        int ok = 1;
+        for (uint64_t w = tva & ~(W - 1); m->fold_on && ok && w < tva + len; w += W)
+            if ((rc = mmusim_fold_pin(m->fold, ctx, w, o->fstart + (w - tva), d)) < 0)
+                return rc;
+            else
+                ok = rc == 0;
+        if (!ok)
+            continue;
+        o->members++;
+        *fstart = o->fstart;
+        *id = (uint32_t)j + 1;
+        return 0;
+    }
+    /* a new object; its windows placed now, and only if they are
+     * contiguous can others be pinned to them */
+    if (m->fold_on && (rc = mmusim_fold_addr(m->fold, ctx, tva, fstart, d)))
+        return rc;
+    if (!m->fold_on)
+        *fstart = tva;
+    if (!shm_usable(m) || !len)
+        return 0;
+    for (uint64_t w = (tva & ~(W - 1)) + W; m->fold_on && w < tva + len; w += W) {
+        uint64_t f;
+        if ((rc = mmusim_fold_addr(m->fold, ctx, w, &f, d)))
+            return rc;
+        if (f != *fstart + (w - tva))
+            return 0; /* not contiguous: private */
+    }
+    if (m->nshm == m->capshm) {
+        size_t cap = m->capshm ? 2 * m->capshm : 8;
+        mmusim__shm *n = realloc(m->shm, cap * sizeof *n);
+        if (!n)
+            return mmusim_diag_set(d, -MMUSIM_E_NOMEM, "out of memory (shared mappings)");
+        m->shm = n;
+        m->capshm = cap;
+    }
+    mmusim__shm *o = &m->shm[m->nshm];
+    const uint64_t first = *fstart & ~0xfffull, pages = ((*fstart + len + 0xfff) >> 12) - (first >> 12);
+    o->pa = calloc(pages, sizeof *o->pa);
+    if (!o->pa)
+        return mmusim_diag_set(d, -MMUSIM_E_NOMEM, "out of memory (shared mappings)");
+    o->tva = tva;
+    o->len = len;
+    o->prot = (uint8_t)prot;
+    o->fstart = *fstart;
+    o->members = 1;
+    *id = (uint32_t)++m->nshm;
+    return 0;
+}
+
+/* The object page (folded) va belongs to in space a, or NULL; *k gets the page's index. */
+static mmusim__shm *shm_of(const mmusim_machine *m, const actx *a, uint64_t va, uint64_t *k)
+{
+    for (size_t i = 0; i < a->nvmas; i++)
+        if (va >= a->vmas[i].start && va < a->vmas[i].end) {
+            if (!a->vmas[i].shm)
+                return NULL;
+            mmusim__shm *o = &m->shm[a->vmas[i].shm - 1];
+            *k = (va >> 12) - (o->fstart >> 12);
+            return o;
+        }
+    return NULL;
+}
+
+/* A space that mapped object `id` ends: when it was the last, the object
+ * gives its frames' references back. */
+static void shm_leave(mmusim_machine *m, uint32_t id, mmusim_frames *from)
+{
+    mmusim__shm *o = &m->shm[id - 1];
+    if (!o->members || --o->members)
+        return;
+    const uint64_t pages = ((o->fstart + o->len + 0xfff) >> 12) - (o->fstart >> 12);
+    for (uint64_t k = 0; k < pages; k++)
+        if (o->pa[k])
+            release_frame(m, from, o->pa[k] | 12);
+    free(o->pa);
+    o->pa = NULL;
+}
+
+/* Is the MVA of page `va` in space b the same as in a space that does not
+ * relocate it (no FCSE PID, or an address above 32 MiB)? */
+static int unrelocated(const mmusim_machine *m, const actx *b, uint64_t va)
+{
+    return m->fmt != MMUSIM_XLAT_ARMV5 || !b->fcseidr || (va >> 25) != 0;
+}
+
+int mmusim__os_shared_mb(const mmusim_machine *m, uint32_t ctx, uint32_t idx, uint32_t *group)
+{
+    size_t i;
+    *group = 0;
+    if (!m->nshm || !mmusim__find_ctx(m, ctx, &i))
+        return 0;
+    const actx *a = &m->ctxs[i];
+    const uint64_t lo = (uint64_t)idx << 20, hi = lo + (1u << 20);
+    if (user_va(m, a, lo) != lo || !a->pt)
+        return 0; /* relocated: its MVAs are its own */
+    /* every VMA over the megabyte is the one shared mapping's ... */
+    uint32_t id = 0;
+    for (size_t k = 0; k < a->nvmas; k++) {
+        const vma *v = &a->vmas[k];
+        if (v->start >= hi || v->end <= lo)
+            continue;
+        if (!v->shm || (id && v->shm != id))
+            return 0;
+        id = v->shm;
+    }
+    const mmusim__shm *o = id ? &m->shm[id - 1] : NULL;
+    if (!o || o->members < 2)
+        return 0;
+    /* ... and no page of the space outside it is mapped there (its table
+     * then holds only the shared pages: another sharer may use it) */
+    for (uint64_t p = lo; p < hi; p += 4096) {
+        mmusim_pt_mapping mp;
+        if ((p < o->fstart || p >= o->fstart + o->len) &&
+            mmusim_pt_query(a->pt, p, &mp, NULL) == 1)
+            return 0;
+    }
+    *group = id;
+    return 1;
+}
+
+/* A private page first touched in a megabyte of a shared mapping: a
+ * shared domain's CPD entry taken from this space's table would show it
+ * to the other sharers, so what the policy holds of the megabyte for this
+ * space goes (as for an unmapping); the megabyte is this space's own from
+ * now on (mmusim__os_shared_mb no longer says it is shared). */
+static int unshare_mb(mmusim_machine *m, uint32_t ctx, uint64_t mva, mmusim_diag *d)
+{
+    size_t i;
+    uint64_t k;
+    if (!m->nshm || !mmusim__find_ctx(m, ctx, &i))
+        return 0;
+    const actx *a = &m->ctxs[i];
+    const uint64_t lo = mva & ~0xfffffull, hi = lo + (1u << 20);
+    if (shm_of(m, a, user_va(m, a, mva), &k))
+        return 0; /* a shared page itself */
+    for (size_t j = 0; j < a->nvmas; j++)
+        if (a->vmas[j].shm && a->vmas[j].start < hi && a->vmas[j].end > lo)
+            return unmap_maintenance(m, ctx, lo, 1u << 20, d);
+    return 0;
+}
+
+int mmusim__os_shared_source(const mmusim_machine *m, uint32_t group, uint32_t idx, uint32_t desc)
+{
+    for (size_t j = 0; j < m->nctx; j++) {
+        const actx *b = &m->ctxs[j];
+        uint32_t g = 0, mine = 0;
+        if (!b->pt || !mmusim__os_shared_mb(m, b->ctx, idx, &g) || g != group)
+            continue;
+        if (!mmusim_mem_read32(m->mem, mmusim_pt_base(b->pt) + 4u * idx, &mine, NULL) &&
+            (mine & ~(0xfu << 5)) == (desc & ~(0xfu << 5)))
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * Shared domains (os.shared_domains): the CPD entry of a shared megabyte
+ * comes from one sharer's table and serves them all, so their tables must
+ * agree on it. A page of a shared mapping that one space maps first is
+ * mapped in every other space that maps the object at the same MVA, to
+ * the same frame (each costed timing.map, as fault work, and counted in
+ * pages_mapped; their descriptor stores are not replayed through the
+ * cache).
+ */
+static int share_page(mmusim_machine *m, unsigned c, uint32_t ctx, uint64_t mva, mmusim_diag *d)
+{
+    size_t i;
+    if (!m->nshm || !mmusim__find_ctx(m, ctx, &i))
+        return 0;
+    const actx *a = &m->ctxs[i];
+    uint64_t k;
+    const mmusim__shm *o = user_va(m, a, mva) == mva ? shm_of(m, a, mva, &k) : NULL;
+    mmusim_pt_mapping mp;
+    if (!o || o->members < 2 || mmusim_pt_query(a->pt, mva, &mp, NULL) != 1 || mp.bytes != 4096)
+        return 0;
+    mmusim_cpu_counters *cnt = m->cur[c];
+    for (size_t j = 0; j < m->nctx; j++) {
+        actx *b = &m->ctxs[j];
+        uint64_t kb;
+        mmusim_pt_mapping bm;
+        if (j == i || !b->pt || !unrelocated(m, b, mp.va) || shm_of(m, b, mp.va, &kb) != o ||
+            mmusim_pt_query(b->pt, mp.va, &bm, NULL) == 1)
+            continue;
+        mmusim_pt_attrs at = mp.attrs;
+        at.perm = (uint8_t)perm_of(m, b, mp.va);
+        int rc = mmusim_pt_map(b->pt, mp.va, mp.pa, 4096, &at, d);
+        uint32_t *ref = rc ? NULL : ref_slot(m, mp.pa, 1);
+        if (rc || !ref)
+            return rc ? rc : mmusim_diag_set(d, -MMUSIM_E_NOMEM, "out of memory (frame counts)");
+        (*ref)++;
+        if ((rc = remember(b, mp.va, mp.pa | 12, d)))
+            return rc;
+        if (!b->from)
+            b->from = m->data;
+        cnt->pages_mapped++;
+        cnt->cycles[MMUSIM_CYC_FAULT] += m->cfg.timing.map;
+    }
+    return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -444,7 +721,7 @@ static int vma_add(actx *a, uint64_t start, uint64_t end, unsigned prot)
     }
     /* the newest first: it takes precedence where ranges overlap */
     memmove(a->vmas + 1, a->vmas, a->nvmas * sizeof *a->vmas);
-    a->vmas[0] = (vma){start, end, (uint8_t)prot};
+    a->vmas[0] = (vma){start, end, (uint8_t)(prot & 7), 0};
     a->nvmas++;
     return 0;
 }
@@ -457,7 +734,7 @@ static int vma_cut(actx *a, uint64_t start, uint64_t end)
         if (v->end <= start || v->start >= end)
             continue;
         if (v->start < start && v->end > end) { /* a hole in the middle */
-            const vma hi = {end, v->end, v->prot};
+            const vma hi = {end, v->end, v->prot, v->shm};
             v->end = start;
             if (a->nvmas == a->capvmas) {
                 size_t cap = 2 * a->capvmas;
@@ -596,6 +873,9 @@ static int end_space(mmusim_machine *m, uint32_t ctx, int exiting, mmusim_diag *
         m->pol->exit(m->pst, ctx);
     for (size_t k = 0; k < a->nframes; k++)
         release_frame(m, a->from, a->frames[k]);
+    for (size_t k = 0; k < a->nvmas; k++)
+        if (a->vmas[k].shm)
+            shm_leave(m, a->vmas[k].shm, m->data);
     a->nframes = 0;
     a->nvmas = 0;
     mmusim_pt_free(a->pt);
@@ -642,9 +922,12 @@ static int fork_space(mmusim_machine *m, uint32_t parent, uint32_t child, mmusim
         if ((rc = mmusim_pt_new(&ch->pt, m->fmt, m->mem, m->tables, &o, d)))
             return rc;
     }
-    for (size_t k = p->nvmas; k-- > 0;)
+    for (size_t k = p->nvmas; k-- > 0;) {
         if ((rc = vma_add(ch, p->vmas[k].start, p->vmas[k].end, p->vmas[k].prot)))
             return mmusim_diag_set(d, rc, "out of memory (VMAs)");
+        if ((ch->vmas[0].shm = p->vmas[k].shm)) /* a shared mapping stays shared */
+            m->shm[p->vmas[k].shm - 1].members++;
+    }
     /* the child's addresses are the parent's: so is their layout */
     if (m->fold && (rc = mmusim_fold_fork(m->fold, parent, child, d)))
         return rc;
@@ -658,7 +941,9 @@ static int fork_space(mmusim_machine *m, uint32_t parent, uint32_t child, mmusim
             mp.va != p->fva[k])
             continue; /* unmapped, or remapped since */
         mmusim_pt_attrs ro = mp.attrs;
-        ro.perm = (uint8_t)cow_perm(m, ro.perm);
+        uint64_t sk;
+        if (!shm_of(m, p, user_va(m, p, mp.va), &sk))
+            ro.perm = (uint8_t)cow_perm(m, ro.perm); /* (a shared page stays writable) */
         if (ro.perm != mp.attrs.perm && (rc = mmusim_pt_protect(p->pt, mp.va, mp.bytes, &ro, d)))
             return rc;
         if ((rc = mmusim_pt_map(ch->pt, mp.va, pa, mp.bytes, &ro, d)))
@@ -769,6 +1054,15 @@ int mmusim__os_space_event(mmusim_machine *m, const mmusim_rec *r, mmusim_diag *
     switch (r->kind) {
     case MMUSIM_REC_MAP:
         /* the VMA's permissions apply to the pages first touched in it */
+        if (r->flags & MMUSIM_PROT_SHARED) {
+            uint32_t id = 0;
+            if ((rc = shm_join(m, i, r->va, r->arg, r->flags & 7, &start, &id, d)))
+                return rc;
+            a = &m->ctxs[i];
+            if (!(rc = vma_add(a, start, start + r->arg, r->flags & 7)))
+                a->vmas[0].shm = id;
+            break;
+        }
         if (m->fold_on && (rc = mmusim_fold_addr(m->fold, r->ctx, start, &start, d)))
             return rc;
         rc = vma_add(a, start, start + r->arg, r->flags & 7);

@@ -43,8 +43,12 @@
  * 32 MiB FCSE area, run-time mappings in the least contended 1 MiB
  * region), is the OS model's: os.placement, through the fold
  * (include/mmusim/fold.h, MMUSIM_FOLD_LAYOUT_FASS).
- * Not modelled: shared domains for shared mappings, the kernel's own CPD
- * entries (traces are user mode).
+ *  - Shared domains (env.shared_domains, os.shared_domains): a megabyte
+ *    that several spaces map from one shared mapping at the same MVA
+ *    (mmusim_policy_view.shared) is tagged with its group's domain, which
+ *    its members enable (group_fault below; docs/policies.md).
+ * Not modelled: the kernel's own CPD entries (the kernel's space is a
+ * table of the machine's).
  *
  * Invariant (tests/unit/test_policy.c): no address space reaches another's
  * CPD entry through an enabled domain: a CPD entry is tagged with the
@@ -74,6 +78,17 @@ typedef struct actx {
     uint8_t fixed; /* cannot be relocated: runs with PID 0 */
 } actx;
 
+/* A shared domain's group: the address spaces known to map a shared
+ * mapping (os.shared_domains), learned as they fault on its megabytes. */
+typedef struct group {
+    uint32_t id;       /* the OS model's shared mapping (mmusim_policy_view.shared) */
+    uint8_t dom;       /* NO_DOM: none */
+    uint32_t *members;
+    size_t n, cap;
+} group;
+
+#define GROUP_BIT 0x80000000u /* owner[] of a group's domain: GROUP_BIT | group index */
+
 typedef struct fass {
     mmusim_policy_env env;
     uint32_t owner[NDOM];  /* context owning each domain, NONE if free (0: kernel) */
@@ -82,6 +97,10 @@ typedef struct fass {
     uint32_t entries[NDOM];/* CPD entries tagged with the domain */
     unsigned hand;         /* clock hand over domains 1..15 */
     uint8_t cpd_dom[4096]; /* domain of each CPD entry, NO_DOM if empty */
+    uint32_t cpd_src[4096];/* the context whose page directory it came from */
+    uint64_t dacr;         /* as last written */
+    group *g;
+    size_t ng, capg;
     uint32_t pid_use[NPID];
     uint32_t running;      /* the context on the (single) core */
     actx *ctx;
@@ -118,6 +137,9 @@ static void fass_fini(void *state)
     fass *s = state;
     if (!s)
         return;
+    for (size_t i = 0; i < s->ng; i++)
+        free(s->g[i].members);
+    free(s->g);
     free(s->ctx);
     free(s);
 }
@@ -177,9 +199,10 @@ static int flush_for(fass *s, unsigned dom, mmusim_actions *out)
     rc |= act(out, MMUSIM_ACT_BARRIER, 0, 0, 0, 0);
     for (unsigned i = 0; i < NDOM; i++)
         s->dirty[i] &= (uint8_t)~what;
-    const actx *r = s->running != NONE ? find(s, s->running, 0) : NULL;
-    if (r && r->dom != NO_DOM)
-        s->dirty[r->dom] |= (uint8_t)what;
+    /* the domains the running space has enabled stay in use */
+    for (unsigned i = 1; i < NDOM; i++)
+        if ((s->dacr >> (2 * i)) & 3)
+            s->dirty[i] |= (uint8_t)what;
     return rc ? -MMUSIM_E_RANGE : 0;
 }
 
@@ -198,17 +221,27 @@ static int revoke(fass *s, unsigned dom, mmusim_actions *out)
         return -MMUSIM_E_RANGE;
     if ((rc = flush_for(s, dom, out)))
         return rc;
-    actx *o = find(s, s->owner[dom], 0);
-    if (o)
-        o->dom = NO_DOM;
+    if (s->owner[dom] != NONE && (s->owner[dom] & GROUP_BIT)) {
+        s->g[s->owner[dom] & ~GROUP_BIT].dom = NO_DOM;
+    } else {
+        actx *o = find(s, s->owner[dom], 0);
+        if (o)
+            o->dom = NO_DOM;
+    }
     s->owner[dom] = NONE;
     s->dirty[dom] = 0;
+    if ((s->dacr >> (2 * dom)) & 3) { /* a group's domain the running space had enabled */
+        s->dacr &= ~(3ull << (2 * dom));
+        if (act(out, MMUSIM_ACT_SET_REG, 0, 0, MMUSIM_REG_DACR, s->dacr))
+            return -MMUSIM_E_RANGE;
+    }
     return 0;
 }
 
-/* A domain for a context (three passes: free, clean by the clock, the
- * clock's victim). The running context's domain is never taken. */
-static int allocate_domain(fass *s, actx *a, mmusim_actions *out)
+/* A domain (three passes: free, clean by the clock, the clock's victim),
+ * for owner `who` (a context, or GROUP_BIT | group). The running
+ * context's domain, and those it has enabled, are never taken. */
+static int pick_domain(fass *s, uint32_t who, unsigned *out_dom, mmusim_actions *out)
 {
     const actx *r = s->running != NONE ? find(s, s->running, 0) : NULL;
     const unsigned keep = r && r->dom != NO_DOM ? r->dom : NO_DOM;
@@ -221,7 +254,7 @@ static int allocate_domain(fass *s, actx *a, mmusim_actions *out)
         for (unsigned step = 0; step < 2 * (NDOM - 1) && pick == NO_DOM; step++) {
             const unsigned i = s->hand;
             s->hand = s->hand % (NDOM - 1) + 1;
-            if (i == keep || (pass == 0 && s->dirty[i]))
+            if (i == keep || ((s->dacr >> (2 * i)) & 3) || (pass == 0 && s->dirty[i]))
                 continue;
             if (s->ref[i]) {
                 s->ref[i] = 0;
@@ -237,8 +270,25 @@ static int allocate_domain(fass *s, actx *a, mmusim_actions *out)
         if (rc)
             return rc;
     }
-    s->owner[pick] = a->ctx;
-    a->dom = (uint8_t)pick;
+    s->owner[pick] = who;
+    *out_dom = pick;
+    return 0;
+}
+
+static int allocate_domain(fass *s, actx *a, mmusim_actions *out)
+{
+    unsigned dom = NO_DOM;
+    int rc = pick_domain(s, a->ctx, &dom, out);
+    if (!rc)
+        a->dom = (uint8_t)dom;
+    return rc;
+}
+
+static int member(const group *g, uint32_t ctx)
+{
+    for (size_t i = 0; i < g->n; i++)
+        if (g->members[i] == ctx)
+            return 1;
     return 0;
 }
 
@@ -269,11 +319,117 @@ static int fass_switch(void *state, unsigned core, uint32_t prev, uint32_t next,
     s->running = next;
     s->ref[a->dom] = 1;
     s->dirty[a->dom] = DIRTY_ALL; /* active: it may leave lines and entries behind */
-    /* DACR: the kernel's domain 0 and the running context's are Client (01) */
-    const uint64_t dacr = 1u | (1u << (2 * a->dom));
+    /* DACR: the kernel's domain 0 and the running context's are Client (01),
+     * and the shared domains of the groups it is known to belong to */
+    uint64_t dacr = 1u | (1u << (2 * a->dom));
+    for (size_t i = 0; i < s->ng; i++)
+        if (s->g[i].dom != NO_DOM && member(&s->g[i], next)) {
+            dacr |= 1ull << (2 * s->g[i].dom);
+            s->ref[s->g[i].dom] = 1;
+            s->dirty[s->g[i].dom] = DIRTY_ALL;
+        }
+    s->dacr = dacr;
     rc = act(out, MMUSIM_ACT_SET_REG, 0, 0, MMUSIM_REG_DACR, dacr);
     rc |= act(out, MMUSIM_ACT_SET_REG, 0, 0, MMUSIM_REG_FCSEIDR, (uint64_t)a->pid << 25);
     return rc ? mmusim_diag_set(d, -MMUSIM_E_RANGE, "fass: too many actions") : 0;
+}
+
+/* Loads space ctx's first-level descriptor `desc` into the CPD at idx,
+ * tagged with domain dom. Another domain's entry there goes first (a
+ * collision: and with it, if that domain is dirty, what the caches and TLB
+ * hold of it). Returns 1 (retry), `none` when the space has nothing there
+ * and nothing was replaced (the first-touch mapper's turn), or an error. */
+static int load_entry(fass *s, uint32_t ctx, uint32_t idx, unsigned dom, uint32_t desc, int none,
+                      mmusim_actions *out, mmusim_diag *d)
+{
+    const unsigned old = s->cpd_dom[idx];
+    int rc;
+    if (old != NO_DOM) {
+        s->entries[old]--;
+        s->cpd_dom[idx] = NO_DOM;
+        if ((rc = flush_for(s, old, out)))
+            return mmusim_diag_set(d, rc, "fass: too many actions");
+        if ((desc & 3) == 0) {
+            /* nothing of ours to load yet: empty the entry; the retry then
+             * misses the CPD and the first-touch mapper maps the page */
+            if (act(out, MMUSIM_ACT_WRITE_CPD, 0, 0, idx, 0))
+                return mmusim_diag_set(d, -MMUSIM_E_RANGE, "fass: too many actions");
+            return 1;
+        }
+    }
+    if ((desc & 3) == 0)
+        return none; /* not mapped in the address space itself */
+    desc = (desc & ~(0xfu << 5)) | ((uint32_t)dom << 5);
+    if (act(out, MMUSIM_ACT_WRITE_CPD, 0, 0, idx, desc))
+        return mmusim_diag_set(d, -MMUSIM_E_RANGE, "fass: too many actions");
+    s->cpd_dom[idx] = (uint8_t)dom;
+    s->cpd_src[idx] = ctx;
+    s->entries[dom]++;
+    return 1;
+}
+
+/*
+ * A fault in a megabyte of a shared mapping that other spaces map at the
+ * same addresses (os.shared_domains; seed 004's "shared domains"): the
+ * entry is tagged with the group's own domain, which every member has
+ * enabled, so members do not collide over it. The group gets a domain as a
+ * space does; the faulting space joins it and enables it. If the entry is
+ * the group's but came from another member's table, which lacks the page,
+ * this space's entry replaces it (the same pages: nothing to flush).
+ */
+static int group_fault(fass *s, actx *a, uint32_t idx, uint32_t gid, uint32_t desc,
+                       mmusim_actions *out, mmusim_diag *d)
+{
+    size_t gi;
+    for (gi = 0; gi < s->ng && s->g[gi].id != gid; gi++)
+        ;
+    if (gi == s->ng) {
+        if (s->ng == s->capg) {
+            size_t cap = s->capg ? 2 * s->capg : 8;
+            group *n = realloc(s->g, cap * sizeof *n);
+            if (!n)
+                return mmusim_diag_set(d, -MMUSIM_E_NOMEM, "out of memory");
+            s->g = n;
+            s->capg = cap;
+        }
+        s->g[s->ng++] = (group){gid, NO_DOM, NULL, 0, 0};
+    }
+    group *g = &s->g[gi];
+    if (!member(g, a->ctx)) {
+        if (g->n == g->cap) {
+            size_t cap = g->cap ? 2 * g->cap : 4;
+            uint32_t *n = realloc(g->members, cap * sizeof *n);
+            if (!n)
+                return mmusim_diag_set(d, -MMUSIM_E_NOMEM, "out of memory");
+            g->members = n;
+            g->cap = cap;
+        }
+        g->members[g->n++] = a->ctx;
+    }
+    int rc, retry = 0;
+    if (g->dom == NO_DOM) {
+        unsigned dom = NO_DOM;
+        if ((rc = pick_domain(s, GROUP_BIT | (uint32_t)gi, &dom, out)))
+            return mmusim_diag_set(d, rc, "fass: no domain for shared mapping %u", gid);
+        g = &s->g[gi];
+        g->dom = (uint8_t)dom;
+    }
+    const unsigned gd = g->dom;
+    s->ref[gd] = 1;
+    s->dirty[gd] = DIRTY_ALL;
+    if (!((s->dacr >> (2 * gd)) & 3)) {
+        s->dacr |= 1ull << (2 * gd);
+        if (act(out, MMUSIM_ACT_SET_REG, 0, 0, MMUSIM_REG_DACR, s->dacr))
+            return mmusim_diag_set(d, -MMUSIM_E_RANGE, "fass: too many actions");
+        retry = 1;
+    }
+    if (s->cpd_dom[idx] == gd) {
+        if (s->cpd_src[idx] == a->ctx || (desc & 3) == 0)
+            return retry; /* ours, or nothing of ours: the first-touch mapper's */
+        s->entries[gd]--; /* another member's table: ours replaces it, nothing to flush */
+        s->cpd_dom[idx] = NO_DOM;
+    }
+    return load_entry(s, a->ctx, idx, gd, desc, retry, out, d);
 }
 
 static int fass_fault(void *state, const mmusim_policy_fault *f, const mmusim_policy_view *v,
@@ -296,32 +452,12 @@ static int fass_fault(void *state, const mmusim_policy_fault *f, const mmusim_po
     int rc = v->read_pgd(v->ud, f->ctx, idx, &desc);
     if (rc)
         return mmusim_diag_set(d, rc, "fass: reading the page directory of context %u", f->ctx);
+    uint32_t gid = 0;
+    if (s->env.shared_domains && v->shared && v->shared(v->ud, f->ctx, idx, &gid) == 1 && gid)
+        return group_fault(s, a, idx, gid, desc, out, d);
     if (s->cpd_dom[idx] == a->dom)
         return 0; /* ours already: the fault is the walk's own (a second-level miss) */
-    const unsigned old = s->cpd_dom[idx];
-    if (old != NO_DOM) {
-        /* a collision: the entry of another address space goes (and with it,
-         * if that space is dirty, what the caches and TLB hold of it) */
-        s->entries[old]--;
-        s->cpd_dom[idx] = NO_DOM;
-        if ((rc = flush_for(s, old, out)))
-            return mmusim_diag_set(d, rc, "fass: too many actions");
-        if ((desc & 3) == 0) {
-            /* nothing of ours to load yet: empty the entry; the retry then
-             * misses the CPD and the first-touch mapper maps the page */
-            if (act(out, MMUSIM_ACT_WRITE_CPD, 0, 0, idx, 0))
-                return mmusim_diag_set(d, -MMUSIM_E_RANGE, "fass: too many actions");
-            return 1;
-        }
-    }
-    if ((desc & 3) == 0)
-        return 0; /* not mapped in the address space itself: the first-touch mapper's */
-    desc = (desc & ~(0xfu << 5)) | ((uint32_t)a->dom << 5);
-    if (act(out, MMUSIM_ACT_WRITE_CPD, 0, 0, idx, desc))
-        return mmusim_diag_set(d, -MMUSIM_E_RANGE, "fass: too many actions");
-    s->cpd_dom[idx] = a->dom;
-    s->entries[a->dom]++;
-    return 1;
+    return load_entry(s, a->ctx, idx, a->dom, desc, 0, out, d);
 }
 
 /* A space that uses its own relocation slot runs with PID 0 from now on;
@@ -359,6 +495,14 @@ static void fass_exit(void *state, uint32_t ctx)
     if (a->dom != NO_DOM && s->owner[a->dom] == ctx)
         s->owner[a->dom] = NONE;
     a->dom = NO_DOM;
+    /* it leaves its groups; a group's domain stays its until recycled,
+     * which removes the group's CPD entries */
+    for (size_t i = 0; i < s->ng; i++)
+        for (size_t j = 0; j < s->g[i].n; j++)
+            if (s->g[i].members[j] == ctx) {
+                s->g[i].members[j] = s->g[i].members[--s->g[i].n];
+                break;
+            }
 }
 
 /* Unmapping in FASS: the CPD entries of the range that are this space's go
@@ -371,16 +515,23 @@ static int fass_unmap(void *state, int core, uint32_t ctx, uint64_t mva, uint64_
     fass *s = state;
     (void)core;
     actx *a = find(s, ctx, 0);
-    if (!a || a->dom == NO_DOM)
+    if (!a)
         return 0;
-    int rc = 0;
-    for (uint64_t mb = mva >> 20; mb <= (mva + len - 1) >> 20 && mb < 4096; mb++)
-        if (s->cpd_dom[mb] == a->dom) {
+    int rc = 0, removed = 0;
+    unsigned dirty = a->dom != NO_DOM ? s->dirty[a->dom] : 0;
+    for (uint64_t mb = mva >> 20; mb <= (mva + len - 1) >> 20 && mb < 4096; mb++) {
+        const unsigned dom = s->cpd_dom[mb];
+        /* its own entries, and a shared domain's that came from its table */
+        if (dom != NO_DOM && (dom == a->dom || s->cpd_src[mb] == ctx)) {
             rc |= act(out, MMUSIM_ACT_WRITE_CPD, 0, 0, (uint32_t)mb, 0);
             s->cpd_dom[mb] = NO_DOM;
-            s->entries[a->dom]--;
+            s->entries[dom]--;
+            dirty |= s->dirty[dom];
+            removed = 1;
         }
-    const unsigned dirty = s->dirty[a->dom];
+    }
+    if (a->dom == NO_DOM && !removed)
+        return 0;
     if (dirty & DIRTY_D && s->env.vivt_dcache) {
         mmusim_action x;
         memset(&x, 0, sizeof x);

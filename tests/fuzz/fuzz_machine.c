@@ -3,7 +3,8 @@
 
 /*
  * Byte 0 picks a preset (of the part presets), byte 1 a policy (auto,
- * full-flush, asid, fass, vmid) and whether stage 2 and two cores are on;
+ * full-flush, asid, fass, vmid) and whether stage 2, two cores, no folding,
+ * shared domains and Linux's placement are on;
  * configurations the machine refuses are fine (the refusal must be a clean
  * error). The rest is records, 12 bytes each: kind, flags, size, ctx (two
  * bytes, shifted so that VMs appear), a 6-byte address and a 1-byte
@@ -64,6 +65,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (void)mmusim_config_set_kv(&c, "cpu.cores=2", NULL);
     if (data[1] & 0x40)
         (void)mmusim_config_set_kv(&c, "cpu.fold=false", NULL);
+    if (data[1] & 0x80) /* (refused by every policy but fass) */
+        (void)mmusim_config_set_kv(&c, "os.shared_domains=true", NULL);
+    if ((data[1] & 0x88) == 0x08)
+        (void)mmusim_config_set_kv(&c, "os.placement=linux", NULL);
     mmusim_machine *m = NULL;
     mmusim_diag d;
     memset(&d, 0, sizeof d);

@@ -1414,7 +1414,7 @@ static void test_foreach_order_is_yaml_order(void **state)
         assert_int_equal(mmusim_config_foreach(&c, collect, a), 0);
         char *text = yaml_of(&c, 0, NULL);
         yaml_leaf_keys(text, b);
-        assert_int_equal(a->n, 7 + 8 + 14 + 5 + 11 * (int)c.hier.ncaches + 11 * (int)c.ntlbs);
+        assert_int_equal(a->n, 7 + 8 + 14 + 6 + 11 * (int)c.hier.ncaches + 11 * (int)c.ntlbs);
         assert_int_equal(a->n, b->n);
         for (int i = 0; i < a->n; i++) {
             assert_string_equal(a->keys[i], b->keys[i]);
@@ -1437,11 +1437,12 @@ static void test_foreach_order_is_yaml_order(void **state)
         assert_string_equal(a->keys[31], "os.kernel_base");
         assert_string_equal(a->keys[32], "os.kernel_asid0");
         assert_string_equal(a->keys[33], "os.placement");
+        assert_string_equal(a->keys[34], "os.shared_domains");
         if (c.hier.ncaches) {
             char last[64];
             snprintf(last, sizeof last, "caches.%s.latency",
                      c.hier.caches[c.hier.ncaches - 1].name);
-            assert_string_equal(a->keys[34 + 11 * (int)c.hier.ncaches - 1], last);
+            assert_string_equal(a->keys[35 + 11 * (int)c.hier.ncaches - 1], last);
         }
         if (c.ntlbs)
             assert_string_equal(a->keys[a->n - 11], "tlbs.main.entries");
@@ -1497,7 +1498,7 @@ static void test_keydocs_table(void **state)
         for (int m = 0; m < n; m++)
             assert_string_not_equal(k[n].pattern, k[m].pattern);
     }
-    assert_int_equal(n, 59);
+    assert_int_equal(n, 60);
     /* Set `MMUSIM_DUMP_KEYDOCS=1` to print the rows of docs/config.md. */
     if (getenv("MMUSIM_DUMP_KEYDOCS")) {
         char row[1600];

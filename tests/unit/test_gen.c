@@ -396,6 +396,51 @@ static void test_latctx_kernel(void **state)
     free(a.r);
 }
 
+/* --shared H: one shared MAP per process first, then H/4 more reads of the
+ * shared region (and 4 fetches each) per pass, as the header's formula says;
+ * the region may not overlap the array. */
+static void test_latctx_shared(void **state)
+{
+    (void)state;
+    mmusim_gen_latctx_params p;
+    mmusim_gen_latctx_init(&p);
+    p.procs = 3;
+    p.size = 16;
+    p.rounds = 2;
+    p.shared = 64;
+    uint64_t per = 0, total = 0;
+    assert_int_equal(mmusim_gen_latctx_shape(&p, &per, NULL, &total, NULL), 0);
+    assert_int_equal(per, MMUSIM_GEN_LATCTX_FIXED + 5 * 4 + 5 * 16);
+    assert_int_equal(total, 6 * per + 3);
+    collect a = {0};
+    assert_int_equal(mmusim_gen_latctx(&p, sink, &a, NULL), 0);
+    assert_int_equal(a.n, total);
+    size_t maps = 0, shared_reads = 0;
+    for (size_t i = 0; i < a.n; i++) {
+        if (a.r[i].kind == MMUSIM_REC_MAP) {
+            assert_true(i < 3); /* first, one a process */
+            assert_int_equal(a.r[i].ctx, i + 1);
+            assert_int_equal(a.r[i].va, MMUSIM_GEN_LATCTX_SHARED);
+            assert_int_equal(a.r[i].arg, 64);
+            assert_int_equal(a.r[i].flags, MMUSIM_PROT_R | MMUSIM_PROT_W | MMUSIM_PROT_SHARED);
+            maps++;
+        }
+        shared_reads += a.r[i].kind == MMUSIM_REC_READ && a.r[i].va >= MMUSIM_GEN_LATCTX_SHARED &&
+                        a.r[i].va < MMUSIM_GEN_LATCTX_SHARED + 64;
+    }
+    assert_int_equal(maps, 3);
+    assert_int_equal(shared_reads, 6 * 16);
+    free(a.r);
+    p.shared = 6; /* not a multiple of 4 */
+    mmusim_diag d;
+    mmusim_diag_clear(&d);
+    assert_int_equal(mmusim_gen_latctx_shape(&p, NULL, NULL, NULL, &d), -MMUSIM_E_RANGE);
+    assert_non_null(strstr(d.msg, "shared"));
+    p.shared = 64;
+    p.size = MMUSIM_GEN_LATCTX_SHARED; /* the array would reach into it */
+    assert_int_equal(mmusim_gen_latctx_shape(&p, NULL, NULL, NULL, &d), -MMUSIM_E_RANGE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -405,6 +450,7 @@ int main(void)
         cmocka_unit_test(test_sink_error),     cmocka_unit_test(test_worldswitch),
         cmocka_unit_test(test_forkexec),
         cmocka_unit_test(test_latctx_kernel),
+        cmocka_unit_test(test_latctx_shared),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
