@@ -10,6 +10,7 @@ CAUSES="base tlb walk cache memory writeback fault maintenance barrier switch"
 
 "$MMUSIM" gen latctx --procs 4 --size 4K --rounds 10 -o ring.mtr 2>/dev/null
 "$MMUSIM" gen latctx --procs 4 --size 1K --rounds 10 --kernel -o ringk.mtr 2>/dev/null
+"$MMUSIM" gen latctx --procs 4 --size 1K --shared 4K --rounds 10 -o ringsh.mtr 2>/dev/null
 "$MMUSIM" gen forkexec --children 20 -o forkexec.mtr 2>/dev/null
 "$MMUSIM" gen worldswitch --traps 40 -o world.mtr 2>/dev/null
 # the shipped traces' first 100,000 records each (through the lackey text format)
@@ -49,6 +50,7 @@ for p in sa1100 arm926 arm1176 cortex-a8 cortex-a9 cortex-a15 cortex-a53 cortex-
     want=$pol; [ "$pol" = auto ] && want=$auto
     base=(--preset "$p" --set mmu=true --set os.policy="$pol")
     run "$p.$pol.ring" "$want" "${base[@]}" ring.mtr
+    run "$p.$pol.ringsh" "$want" "${base[@]}" ringsh.mtr
     run "$p.$pol.forkexec" "$want" "${base[@]}" forkexec.mtr
     run "$p.$pol.progs" "$want" "${base[@]}" --quantum 20000 $PROGS
     run "$p.$pol.world" "$want" "${base[@]}" --set cpu.fold=false world.mtr
@@ -58,6 +60,15 @@ for p in sa1100 arm926 arm1176 cortex-a8 cortex-a9 cortex-a15 cortex-a53 cortex-
   done
   if [ "$v5" = 1 ]; then
     run "$p.fass.linux.progs" fass "${base[@]}" --set os.placement=linux --quantum 20000 $PROGS
+    run "$p.fass.sd.ringsh" fass "${base[@]}" --set os.shared_domains=true ringsh.mtr
+    run "$p.fass.sd.forkexec" fass "${base[@]}" --set os.shared_domains=true forkexec.mtr
+    # shared domains take the shared region's collisions away
+    python3 - "$p.fass.ringsh.json" "$p.fass.sd.ringsh.json" <<'PY' || fail "$p: shared domains"
+import json, sys
+a, b = (json.load(open(f))["stats"] for f in sys.argv[1:])
+assert int(b["switch_overhead"]) * 10 < int(a["switch_overhead"]), (a["switch_overhead"], b["switch_overhead"])
+PY
+    ok
   fi
   case $p in
     cortex-a15|cortex-a53|cortex-a72)
@@ -75,5 +86,6 @@ expect_fail 1 'fass' "$MMUSIM" run -q --preset cortex-a9 --set mmu=true --set os
 expect_fail 1 'asid' "$MMUSIM" run -q --preset sa1100 --set mmu=true --set os.policy=asid ring.mtr
 expect_fail 1 'vmid|stage 2' "$MMUSIM" run -q --preset cortex-a15 --set mmu=true --set os.policy=vmid ring.mtr
 expect_fail 1 'nonglobal' "$MMUSIM" run -q --preset arm926 --set mmu=true --set os.policy=nonglobal-kernel ring.mtr
+expect_fail 1 'shared_domains' "$MMUSIM" run -q --preset cortex-a9 --set mmu=true --set os.shared_domains=true ring.mtr
 
 echo "policy_matrix: $checks checks passed"
