@@ -56,7 +56,8 @@ extern "C" {
  *
  * Each context (a uint32 id: an ASID, a pid) has its own layout. The
  * result is a function of the sequence of (context, address) pairs given,
- * in order: no randomness, no dependence on hash order.
+ * in order (and of the forget, fork and pin calls among them): no
+ * randomness, no dependence on hash order.
  *
  * An access that straddles two windows: fold its first byte; its bytes
  * stay contiguous after folding iff the second window's slot follows the

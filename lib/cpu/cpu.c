@@ -1394,11 +1394,12 @@ int mmusim_machine_check_cpd(const mmusim_machine *m, unsigned core, uint32_t *b
         const unsigned dom = (e >> 5) & 0xf;
         if (dom == 0 || ((k->dacr >> (2 * dom)) & 3) == 0)
             continue; /* not reachable: no access */
+        if (!mmusim_mem_read32(m->mem, own + 4u * i, &mine, NULL) &&
+            (mine & ~(0xfu << 5)) == (e & ~(0xfu << 5)))
+            continue; /* its own */
         uint32_t g = 0;
-        if (mmusim__os_shared_mb(m, k->ctx, i, &g) && mmusim__os_shared_source(m, g, i, e))
-            continue; /* a shared domain's entry: some sharer's, the same pages */
-        if (mmusim_mem_read32(m->mem, own + 4u * i, &mine, NULL) ||
-            (mine & ~(0xfu << 5)) != (e & ~(0xfu << 5))) {
+        if (!mmusim__os_shared_mb(m, k->ctx, i, &g) || !mmusim__os_shared_source(m, g, i, e)) {
+            /* nor a shared domain's entry from another sharer's table */
             if (bad_idx)
                 *bad_idx = i;
             return 1;

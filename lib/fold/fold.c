@@ -16,18 +16,21 @@
  * Invariants
  * ----------
  *  - Per context the map is one to one: a slot's bit is set iff exactly
- *    one window of the context is placed there. Identity windows (rule 1)
- *    lie below ident_slot; every other placement is in
- *    [ident_slot, nslots) and checks the bit first. So no two windows of
- *    a context ever overlap, whatever the order of references.
+ *    one window of the context is placed there. In the Linux layout
+ *    identity windows (rule 1) lie below ident_slot and every other
+ *    placement is in [ident_slot, nslots) and checks the bit first; in the
+ *    FASS layout every placement, identity and pins included, checks the
+ *    bit. So no two windows of a context ever overlap, whatever the order
+ *    of references.
  *  - hot.win/hot.ctx/hot.delta are the last window folded (or win =
- *    UINT64_MAX): a placement is never undone, so the cached delta stays
- *    right forever; the inline fast path in the header needs nothing else.
+ *    UINT64_MAX): a placement is undone only by forget (and fork, which
+ *    forgets the child first), which empties the cache, so the cached
+ *    delta is always right; the inline fast path needs nothing else.
  *  - stack_floor, mmap_floor are slot numbers: the bottom of the last
  *    chunk the zone handed out (initially the zone's top). They only go
- *    down.
+ *    down, until forget resets them.
  *  - Nothing depends on addresses of allocations or hash order: the result
- *    is a function of the (ctx, va) sequence.
+ *    is a function of the sequence of calls (folds, forgets, forks, pins).
  *
  * Cost: a call that hits the last window is a compare (inline in the
  * header); otherwise a hash probe; a new window also finds its context
@@ -66,6 +69,7 @@ struct mmusim_fold {
     mmusim_fold_params p;        /* resolved */
     unsigned W;
     uint64_t nslots, ident_slot, stack_bottom, run_slots; /* in slots */
+    uint64_t mmap_slot; /* FASS layout: the mmap zone's bottom (0: Linux layout) */
     size_t bitmap_words;
     fctx *ctx;
     size_t nctx, capctx;
@@ -195,6 +199,7 @@ int mmusim_fold_new(mmusim_fold **out, const mmusim_fold_params *params, mmusim_
     f->ident_slot = p.identity_limit == MMUSIM_FOLD_IDENTITY_NONE ? 0 : p.identity_limit >> f->W;
     f->stack_bottom = (p.task_size - p.stack_gap) >> f->W;
     f->run_slots = p.run_spacing >> f->W;
+    f->mmap_slot = p.mmap_min >> f->W;
     f->bitmap_words = (size_t)((f->nslots + 63) / 64);
     f->tabcap = 1024;
     f->tab = calloc(f->tabcap, sizeof *f->tab);
@@ -325,10 +330,15 @@ static fctx *get_ctx(mmusim_fold *f, uint32_t id, mmusim_diag *d)
 static inline int bit_get(const fctx *c, uint64_t s) { return (int)((c->bits[s >> 6] >> (s & 63)) & 1); }
 static inline void bit_set(fctx *c, uint64_t s) { c->bits[s >> 6] |= UINT64_C(1) << (s & 63); }
 
-/* Slot s (signed: callers compute s - 1) is in the fold area and free. */
+/* Slot s (signed: callers compute s - 1) is one a window may move to, and
+ * free: in the Linux layout [ident_slot, nslots); in the FASS layout below
+ * ident_slot (the stack zone) or in [mmap_slot, nslots), never between,
+ * where an address would alias a relocated one (its slot is some PID's). */
 static inline int slot_free(const mmusim_fold *f, const fctx *c, int64_t s)
 {
-    return s >= (int64_t)f->ident_slot && s < (int64_t)f->nslots && !bit_get(c, (uint64_t)s);
+    const int64_t lo = (int64_t)f->ident_slot;
+    const int in = f->mmap_slot ? s >= 0 && (s < lo || s >= (int64_t)f->mmap_slot) : s >= lo;
+    return in && s < (int64_t)f->nslots && !bit_get(c, (uint64_t)s);
 }
 
 /* The highest free slot in [lo, hi), or -1. */
@@ -369,38 +379,11 @@ static unsigned users_of(const mmusim_fold *f, uint64_t s)
     return n;
 }
 
-/* The FASS layout's placement (fold.h): returns the slot, or -1. */
-static int64_t place_fass(mmusim_fold *f, fctx *c, uint32_t ctx, uint64_t w, uint64_t va,
-                          unsigned *how)
+/* The FASS layout's fresh windows (fold.h, rules 3 to 5): returns the slot, or -1. */
+static int64_t place_fass(mmusim_fold *f, fctx *c, uint64_t va, unsigned *how)
 {
     const int64_t lo = (int64_t)f->ident_slot, N = (int64_t)f->nslots;
-    const int64_t mlo = (int64_t)(f->p.mmap_min >> f->W);
     const uint64_t R = f->run_slots;
-    /* Nothing goes to [identity_limit, mmap_min): there an address would
-     * alias a relocated one of the PID owning that slot. */
-#define FASS_OK(s) ((s) >= 0 && (s) < N && ((s) < lo || (s) >= mlo) && !bit_get(c, (uint64_t)(s)))
-    /* 1. identity, if the context has not put another window there */
-    if (va < ((uint64_t)f->ident_slot << f->W) && !bit_get(c, w)) {
-        *how = MMUSIM_FOLD_IDENTITY;
-        return (int64_t)w;
-    }
-    /* 2. adjacency, anywhere below task_size */
-    long j;
-    if (w > 0 && (j = tab_find(f, ctx, w - 1)) >= 0) {
-        int64_t s = (int64_t)(f->map[j].folded >> f->W) + 1;
-        if (FASS_OK(s)) {
-            *how = MMUSIM_FOLD_ADJACENT;
-            return s;
-        }
-    }
-    if (w + 1 != 0 && (j = tab_find(f, ctx, w + 1)) >= 0) {
-        int64_t s = (int64_t)(f->map[j].folded >> f->W) - 1;
-        if (FASS_OK(s)) {
-            *how = MMUSIM_FOLD_ADJACENT;
-            return s;
-        }
-    }
-#undef FASS_OK
     /* 3. stack: the top of the FCSE area */
     if (stack_like(f, va) || (va < (UINT64_C(1) << 32) && va < f->p.task_size &&
                               va >= f->p.task_size - f->p.stack_gap)) {
@@ -413,7 +396,7 @@ static int64_t place_fass(mmusim_fold *f, fctx *c, uint32_t ctx, uint64_t w, uin
     /* 4. mmap: the least used slot, chunk bottoms first, then the lowest */
     int64_t best = -1;
     uint64_t best_cost = UINT64_MAX;
-    for (uint64_t s = f->p.mmap_min >> f->W; s < (uint64_t)N; s++) {
+    for (uint64_t s = f->mmap_slot; s < (uint64_t)N; s++) {
         if (bit_get(c, s))
             continue;
         const uint64_t cost = 2 * (uint64_t)users_of(f, s) + (s % R != 0);
@@ -436,13 +419,12 @@ static int64_t place_fass(mmusim_fold *f, fctx *c, uint32_t ctx, uint64_t w, uin
 /* Places window w (base va) of context c: returns the slot and its rule, or -1. */
 static int64_t place(mmusim_fold *f, fctx *c, uint32_t ctx, uint64_t w, uint64_t va, unsigned *how)
 {
-    if (f->p.layout == MMUSIM_FOLD_LAYOUT_FASS)
-        return place_fass(f, c, ctx, w, va, how);
+    const int fass = f->p.layout == MMUSIM_FOLD_LAYOUT_FASS;
     const int64_t lo = (int64_t)f->ident_slot, N = (int64_t)f->nslots;
     const int64_t R = (int64_t)f->run_slots;
 
-    /* 1. identity */
-    if (va < ((uint64_t)f->ident_slot << f->W)) {
+    /* 1. identity (FASS: unless the context put another window there) */
+    if (va < ((uint64_t)f->ident_slot << f->W) && !(fass && bit_get(c, w))) {
         *how = MMUSIM_FOLD_IDENTITY;
         return (int64_t)w;
     }
@@ -462,6 +444,8 @@ static int64_t place(mmusim_fold *f, fctx *c, uint32_t ctx, uint64_t w, uint64_t
             return s;
         }
     }
+    if (fass)
+        return place_fass(f, c, va, how);
     /* 3, 4. a fresh run in its zone */
     int64_t s;
     if (stack_like(f, va)) {
@@ -498,6 +482,28 @@ static int64_t place(mmusim_fold *f, fctx *c, uint32_t ctx, uint64_t w, uint64_t
 /* ------------------------------------------------------------------ */
 /* folding */
 
+/* Records window w of context c at slot s (room reserved): its map entry,
+ * index and slot bit (identity windows too: harmless), and the counts. */
+static long add_window(mmusim_fold *f, fctx *c, uint32_t ctx, uint64_t w, uint64_t s, unsigned how)
+{
+    bit_set(c, s);
+    mmusim_fold_entry *e = &f->map[f->nmap];
+    e->va = w << f->W;
+    e->folded = s << f->W;
+    e->ctx = ctx;
+    e->how = how;
+    const long i = (long)f->nmap++;
+    tab_put(f->tab, f->tabcap, ctx, w, (uint32_t)(i + 1));
+    if (e->folded == e->va) {
+        f->st.windows_kept++;
+    } else {
+        f->st.windows_folded++;
+        if (how != MMUSIM_FOLD_ADJACENT && how != MMUSIM_FOLD_PINNED)
+            f->st.regions_folded++;
+    }
+    return i;
+}
+
 int mmusim_fold_addr(mmusim_fold *f, uint32_t ctx, uint64_t va, uint64_t *out, mmusim_diag *d)
 {
     if (!f || !out)
@@ -525,21 +531,7 @@ int mmusim_fold_addr(mmusim_fold *f, uint32_t ctx, uint64_t va, uint64_t *out, m
                                    "[0x%" PRIx64 ", 0x%" PRIx64 ") (%zu windows placed)",
                                    ctx, va, UINT64_C(1) << f->W, (uint64_t)f->ident_slot << f->W,
                                    f->p.task_size, f->nmap);
-        bit_set(c, (uint64_t)s); /* identity windows too: below ident_slot, harmless */
-        mmusim_fold_entry *e = &f->map[f->nmap];
-        e->va = base;
-        e->folded = (uint64_t)s << f->W;
-        e->ctx = ctx;
-        e->how = how;
-        i = (long)f->nmap++;
-        tab_put(f->tab, f->tabcap, ctx, w, (uint32_t)(i + 1));
-        if (e->folded == e->va) {
-            f->st.windows_kept++;
-        } else {
-            f->st.windows_folded++;
-            if (how != MMUSIM_FOLD_ADJACENT)
-                f->st.regions_folded++;
-        }
+        i = add_window(f, c, ctx, w, (uint64_t)s, how);
     }
     f->hot.win = w;
     f->hot.ctx = ctx;
@@ -551,13 +543,20 @@ int mmusim_fold_addr(mmusim_fold *f, uint32_t ctx, uint64_t va, uint64_t *out, m
 /* ------------------------------------------------------------------ */
 /* ended address spaces */
 
+/* The index of context id in f->ctx, or f->nctx if it has none. */
+static size_t find_fctx(const mmusim_fold *f, uint32_t id)
+{
+    size_t k;
+    for (k = 0; k < f->nctx && f->ctx[k].id != id; k++)
+        ;
+    return k;
+}
+
 int mmusim_fold_forget(mmusim_fold *f, uint32_t ctx, mmusim_diag *d)
 {
     if (!f)
         return mmusim_diag_set(d, -MMUSIM_E_INVAL, "fold: NULL handle");
-    size_t k;
-    for (k = 0; k < f->nctx && f->ctx[k].id != ctx; k++)
-        ;
+    const size_t k = find_fctx(f, ctx);
     if (k == f->nctx)
         return 0; /* never seen */
     tab_ent *t = calloc(f->tabcap, sizeof *t);
@@ -594,9 +593,7 @@ int mmusim_fold_fork(mmusim_fold *f, uint32_t parent, uint32_t child, mmusim_dia
     if (!c)
         return -MMUSIM_E_NOMEM;
     const size_t ci = (size_t)(c - f->ctx);
-    size_t pi;
-    for (pi = 0; pi < f->nctx && f->ctx[pi].id != parent; pi++)
-        ;
+    const size_t pi = find_fctx(f, parent);
     if (pi == f->nctx)
         return 0; /* the parent has no layout yet */
     const size_t n = f->nmap;
@@ -636,18 +633,7 @@ int mmusim_fold_pin(mmusim_fold *f, uint32_t ctx, uint64_t va, uint64_t at, mmus
         return -MMUSIM_E_NOMEM;
     if (s >= f->nslots || bit_get(c, s))
         return 1;
-    bit_set(c, s);
-    mmusim_fold_entry *e = &f->map[f->nmap];
-    e->va = w << f->W;
-    e->folded = s << f->W;
-    e->ctx = ctx;
-    e->how = MMUSIM_FOLD_PINNED;
-    tab_put(f->tab, f->tabcap, ctx, w, (uint32_t)(f->nmap + 1));
-    f->nmap++;
-    if (e->folded == e->va)
-        f->st.windows_kept++;
-    else
-        f->st.windows_folded++;
+    (void)add_window(f, c, ctx, w, s, MMUSIM_FOLD_PINNED);
     return 0;
 }
 

@@ -173,6 +173,18 @@ static void block(out *o, uint32_t ctx, uint64_t text, const slot *data, uint64_
     }
 }
 
+/* The summing loop at `code` (4 instructions) over `words` words from `data`. */
+static void sum(out *o, uint32_t ctx, uint64_t code, uint64_t data, uint64_t words)
+{
+    for (uint64_t w = 0; w < words && !o->rc; w++) {
+        put(o, MMUSIM_REC_IFETCH, ctx, code, 4, 0);
+        put(o, MMUSIM_REC_READ, ctx, data + 4 * w, 4, 0);
+        put(o, MMUSIM_REC_IFETCH, ctx, code + 4, 4, 0);
+        put(o, MMUSIM_REC_IFETCH, ctx, code + 8, 4, 0);
+        put(o, MMUSIM_REC_IFETCH, ctx, code + 12, 4, 0);
+    }
+}
+
 int mmusim_gen_latctx(const mmusim_gen_latctx_params *p, mmusim_gen_sink fn, void *ud,
                       mmusim_diag *d)
 {
@@ -195,20 +207,8 @@ int mmusim_gen_latctx(const mmusim_gen_latctx_params *p, mmusim_gen_sink fn, voi
         for (uint32_t ctx = 1; ctx <= p->procs && !o.rc; ctx++) {
             put(&o, MMUSIM_REC_SWITCH, ctx, 0, 0, 0);
             block(&o, ctx, text, enter_data, stack);
-            for (uint64_t w = 0; w < words && !o.rc; w++) {
-                put(&o, MMUSIM_REC_IFETCH, ctx, text + 0x20, 4, 0);
-                put(&o, MMUSIM_REC_READ, ctx, MMUSIM_GEN_LATCTX_DATA + 4 * w, 4, 0);
-                put(&o, MMUSIM_REC_IFETCH, ctx, text + 0x24, 4, 0);
-                put(&o, MMUSIM_REC_IFETCH, ctx, text + 0x28, 4, 0);
-                put(&o, MMUSIM_REC_IFETCH, ctx, text + 0x2c, 4, 0);
-            }
-            for (uint64_t w = 0; w < hwords && !o.rc; w++) { /* the same loop over the shared region */
-                put(&o, MMUSIM_REC_IFETCH, ctx, text + 0x80, 4, 0);
-                put(&o, MMUSIM_REC_READ, ctx, MMUSIM_GEN_LATCTX_SHARED + 4 * w, 4, 0);
-                put(&o, MMUSIM_REC_IFETCH, ctx, text + 0x84, 4, 0);
-                put(&o, MMUSIM_REC_IFETCH, ctx, text + 0x88, 4, 0);
-                put(&o, MMUSIM_REC_IFETCH, ctx, text + 0x8c, 4, 0);
-            }
+            sum(&o, ctx, text + 0x20, MMUSIM_GEN_LATCTX_DATA, words);
+            sum(&o, ctx, text + 0x80, MMUSIM_GEN_LATCTX_SHARED, hwords); /* the same loop, shared */
             block(&o, ctx, text + 0x30, leave_data, stack);
             if (p->kernel) {
                 const uint32_t kc = ctx | MMUSIM_CTX_KERNEL;

@@ -58,7 +58,6 @@ typedef mmusim__vma vma;
 typedef mmusim__vmspace vmspace;
 
 static int cow_break(mmusim_machine *m, unsigned c, uint32_t ctx, uint64_t mva, mmusim_diag *d);
-static int shm_usable(const mmusim_machine *m);
 static int share_page(mmusim_machine *m, unsigned c, uint32_t ctx, uint64_t mva, mmusim_diag *d);
 static int unshare_mb(mmusim_machine *m, uint32_t ctx, uint64_t mva, mmusim_diag *d);
 static int unmap_maintenance(mmusim_machine *m, uint32_t ctx, uint64_t mva, uint64_t len,
@@ -246,14 +245,13 @@ static void release_frame(mmusim_machine *m, mmusim_frames *from, uint64_t fr)
     (void)mmusim_frames_release(from, pa, 1ull << (fr & 0x3f), NULL);
 }
 
-/*
- * The permissions of a first-touch page: from the MAP event (VMA) that
- * covers it, else read, write and execute. The kernel may always read and
- * write; user access follows the VMA (write implies read: ARM has no
- * write-only). Short formats: XN = 0 gives execute at both levels, and
- * ARMv5 has no execute control at all (execute follows read); long formats
- * never make user-writable pages executable at EL1 (PXN).
- */
+/* The MVA of (folded) VA va in space a: ARMv5's FCSE relocation of the
+ * first 32 MiB by the space's PID. */
+static uint64_t mva_of(const mmusim_machine *m, const actx *a, uint64_t va)
+{
+    return m->fmt == MMUSIM_XLAT_ARMV5 && (va >> 25) == 0 ? va | (a->fcseidr & 0xfe000000u) : va;
+}
+
 /* The (folded) VA of an MVA of space a: FCSE relocation undone. */
 static uint64_t user_va(const mmusim_machine *m, const actx *a, uint64_t mva)
 {
@@ -261,6 +259,16 @@ static uint64_t user_va(const mmusim_machine *m, const actx *a, uint64_t mva)
         return mva & 0x1ffffffu;
     return mva;
 }
+
+/*
+ * The permissions of a first-touch page: from the MAP event (VMA) that
+ * covers it, else read, write and execute. The kernel may read, and write
+ * too unless the format cannot have it write where the user only reads
+ * (the long formats); user access follows the VMA (write implies read: ARM
+ * has no write-only). Short formats: XN = 0 gives execute at both levels,
+ * and ARMv5 has no execute control at all (execute follows read); long
+ * formats never make user-writable pages executable at EL1 (PXN).
+ */
 
 static unsigned perm_of(const mmusim_machine *m, const actx *a, uint64_t mva)
 {
@@ -346,8 +354,7 @@ int mmusim_machine_map_first_touch(mmusim_machine *m, uint32_t ctx, unsigned sta
     actx *ax = &m->ctxs[idx];
     /* a page of a shared mapping: the object's frame, if it has one */
     uint64_t k = 0;
-    mmusim__shm *o = m->nshm && shm_usable(m) ? shm_of(m, ax, user_va(m, ax, base), &k) : NULL;
-    uint32_t *ref = NULL;
+    mmusim__shm *o = m->nshm ? shm_of(m, ax, user_va(m, ax, base), &k) : NULL;
     if (o && o->pa[k]) {
         pa = o->pa[k];
     } else if ((rc = mmusim_frames_alloc(m->stage2 ? m->vms[vi].ipas : m->data, fbytes, align, &pa,
@@ -366,7 +373,8 @@ int mmusim_machine_map_first_touch(mmusim_machine *m, uint32_t ctx, unsigned sta
     }
     if (o) {
         /* the object's reference (a new frame), and this space's */
-        if (!(ref = ref_slot(m, pa, 1)))
+        uint32_t *ref = ref_slot(m, pa, 1);
+        if (!ref)
             return mmusim_diag_set(d, -MMUSIM_E_NOMEM, "out of memory (frame counts)");
         (*ref)++;
         o->pa[k] = pa;
@@ -489,9 +497,16 @@ int mmusim__os_default_handler(void *ud, mmusim_machine *m, const mmusim_fault_i
  * object of its own. Not shared: stage 2 (each VM has its own IPAs) and
  * pages other than 4 KiB, which stay private.
  */
+/* (objects exist only where this holds: 4 KiB pages, no stage 2) */
 static int shm_usable(const mmusim_machine *m)
 {
     return !m->stage2 && m->cfg.cpu.page_lg2 == 12;
+}
+
+/* Its 4 KiB pages (the range may start and end inside a page). */
+static uint64_t shm_pages(const mmusim__shm *o)
+{
+    return ((o->fstart + o->len + 0xfff) >> 12) - (o->fstart >> 12);
 }
 
 static int shm_join(mmusim_machine *m, size_t ai, uint64_t tva, uint64_t len, unsigned prot,
@@ -499,19 +514,20 @@ static int shm_join(mmusim_machine *m, size_t ai, uint64_t tva, uint64_t len, un
 {
     const uint32_t ctx = m->ctxs[ai].ctx;
     const uint64_t W = 1ull << 20; /* the fold's window (default parameters) */
-    int rc;
+    const int usable = shm_usable(m) && len;
+    int rc = 0;
     *id = 0;
-    for (size_t j = 0; j < m->nshm && shm_usable(m) && len; j++) {
+    for (size_t j = 0; j < m->nshm && usable; j++) {
         mmusim__shm *o = &m->shm[j];
         if (!o->members || o->tva != tva || o->len != len || o->prot != prot)
             continue;
-        int ok = 1;
-        for (uint64_t w = tva & ~(W - 1); m->fold_on && ok && w < tva + len; w += W)
-            if ((rc = mmusim_fold_pin(m->fold, ctx, w, o->fstart + (w - tva), d)) < 0)
-                return rc;
-            else
-                ok = rc == 0;
-        if (!ok)
+        /* joined where its windows can be pinned to the object's slots */
+        rc = 0;
+        for (uint64_t w = tva & ~(W - 1); m->fold_on && !rc && w < tva + len; w += W)
+            rc = mmusim_fold_pin(m->fold, ctx, w, o->fstart + (w - tva), d);
+        if (rc < 0)
+            return rc;
+        if (rc)
             continue;
         o->members++;
         *fstart = o->fstart;
@@ -520,11 +536,10 @@ static int shm_join(mmusim_machine *m, size_t ai, uint64_t tva, uint64_t len, un
     }
     /* a new object; its windows placed now, and only if they are
      * contiguous can others be pinned to them */
+    *fstart = tva;
     if (m->fold_on && (rc = mmusim_fold_addr(m->fold, ctx, tva, fstart, d)))
         return rc;
-    if (!m->fold_on)
-        *fstart = tva;
-    if (!shm_usable(m) || !len)
+    if (!usable)
         return 0;
     for (uint64_t w = (tva & ~(W - 1)) + W; m->fold_on && w < tva + len; w += W) {
         uint64_t f;
@@ -542,15 +557,14 @@ static int shm_join(mmusim_machine *m, size_t ai, uint64_t tva, uint64_t len, un
         m->capshm = cap;
     }
     mmusim__shm *o = &m->shm[m->nshm];
-    const uint64_t first = *fstart & ~0xfffull, pages = ((*fstart + len + 0xfff) >> 12) - (first >> 12);
-    o->pa = calloc(pages, sizeof *o->pa);
-    if (!o->pa)
-        return mmusim_diag_set(d, -MMUSIM_E_NOMEM, "out of memory (shared mappings)");
     o->tva = tva;
     o->len = len;
     o->prot = (uint8_t)prot;
     o->fstart = *fstart;
     o->members = 1;
+    o->pa = calloc(shm_pages(o), sizeof *o->pa);
+    if (!o->pa)
+        return mmusim_diag_set(d, -MMUSIM_E_NOMEM, "out of memory (shared mappings)");
     *id = (uint32_t)++m->nshm;
     return 0;
 }
@@ -571,24 +585,16 @@ static mmusim__shm *shm_of(const mmusim_machine *m, const actx *a, uint64_t va, 
 
 /* A space that mapped object `id` ends: when it was the last, the object
  * gives its frames' references back. */
-static void shm_leave(mmusim_machine *m, uint32_t id, mmusim_frames *from)
+static void shm_leave(mmusim_machine *m, uint32_t id)
 {
     mmusim__shm *o = &m->shm[id - 1];
     if (!o->members || --o->members)
         return;
-    const uint64_t pages = ((o->fstart + o->len + 0xfff) >> 12) - (o->fstart >> 12);
-    for (uint64_t k = 0; k < pages; k++)
+    for (uint64_t k = 0, n = shm_pages(o); k < n; k++)
         if (o->pa[k])
-            release_frame(m, from, o->pa[k] | 12);
+            release_frame(m, m->data, o->pa[k] | 12); /* (no stage 2: the machine's frames) */
     free(o->pa);
     o->pa = NULL;
-}
-
-/* Is the MVA of page `va` in space b the same as in a space that does not
- * relocate it (no FCSE PID, or an address above 32 MiB)? */
-static int unrelocated(const mmusim_machine *m, const actx *b, uint64_t va)
-{
-    return m->fmt != MMUSIM_XLAT_ARMV5 || !b->fcseidr || (va >> 25) != 0;
 }
 
 int mmusim__os_shared_mb(const mmusim_machine *m, uint32_t ctx, uint32_t idx, uint32_t *group)
@@ -686,7 +692,7 @@ static int share_page(mmusim_machine *m, unsigned c, uint32_t ctx, uint64_t mva,
         actx *b = &m->ctxs[j];
         uint64_t kb;
         mmusim_pt_mapping bm;
-        if (j == i || !b->pt || !unrelocated(m, b, mp.va) || shm_of(m, b, mp.va, &kb) != o ||
+        if (j == i || !b->pt || mva_of(m, b, mp.va) != mp.va || shm_of(m, b, mp.va, &kb) != o ||
             mmusim_pt_query(b->pt, mp.va, &bm, NULL) == 1)
             continue;
         mmusim_pt_attrs at = mp.attrs;
@@ -850,9 +856,7 @@ static int event_mva(mmusim_machine *m, const actx *a, uint64_t va, uint64_t *mv
         if (rc)
             return rc;
     }
-    if (m->fmt == MMUSIM_XLAT_ARMV5 && (va >> 25) == 0)
-        va |= a->fcseidr & 0xfe000000u;
-    *mva = va;
+    *mva = mva_of(m, a, va);
     return 0;
 }
 
@@ -875,7 +879,7 @@ static int end_space(mmusim_machine *m, uint32_t ctx, int exiting, mmusim_diag *
         release_frame(m, a->from, a->frames[k]);
     for (size_t k = 0; k < a->nvmas; k++)
         if (a->vmas[k].shm)
-            shm_leave(m, a->vmas[k].shm, m->data);
+            shm_leave(m, a->vmas[k].shm);
     a->nframes = 0;
     a->nvmas = 0;
     mmusim_pt_free(a->pt);

@@ -39,14 +39,14 @@
  *    the slot). Trace addresses above 32 MiB are not relocated and
  *    collide when two contexts use the same megabyte, unless FASS
  *    placement (below) has moved them apart.
- * Placement, FASS's layout of address spaces (stacks at the top of the
- * 32 MiB FCSE area, run-time mappings in the least contended 1 MiB
- * region), is the OS model's: os.placement, through the fold
- * (include/mmusim/fold.h, MMUSIM_FOLD_LAYOUT_FASS).
  *  - Shared domains (env.shared_domains, os.shared_domains): a megabyte
  *    that several spaces map from one shared mapping at the same MVA
  *    (mmusim_policy_view.shared) is tagged with its group's domain, which
  *    its members enable (group_fault below; docs/policies.md).
+ * Placement, FASS's layout of address spaces (stacks at the top of the
+ * 32 MiB FCSE area, run-time mappings in the least contended 1 MiB
+ * region), is the OS model's: os.placement, through the fold
+ * (include/mmusim/fold.h, MMUSIM_FOLD_LAYOUT_FASS).
  * Not modelled: the kernel's own CPD entries (the kernel's space is a
  * table of the machine's).
  *
@@ -302,6 +302,13 @@ static unsigned allocate_pid(fass *s)
     return best;
 }
 
+static void release_pid(fass *s, actx *a)
+{
+    if (a->pid && s->pid_use[a->pid])
+        s->pid_use[a->pid]--;
+    a->pid = 0;
+}
+
 static int fass_switch(void *state, unsigned core, uint32_t prev, uint32_t next,
                        mmusim_actions *out, mmusim_diag *d)
 {
@@ -470,12 +477,10 @@ static int fass_unrelocatable(void *state, unsigned core, uint32_t ctx, mmusim_a
     (void)out;
     (void)d;
     actx *a = find(s, ctx, 0);
-    if (!a)
-        return 0;
-    if (a->pid && s->pid_use[a->pid])
-        s->pid_use[a->pid]--;
-    a->pid = 0;
-    a->fixed = 1;
+    if (a) {
+        release_pid(s, a);
+        a->fixed = 1;
+    }
     return 0;
 }
 
@@ -485,9 +490,7 @@ static void fass_exit(void *state, uint32_t ctx)
     actx *a = find(s, ctx, 0);
     if (!a)
         return;
-    if (a->pid && s->pid_use[a->pid])
-        s->pid_use[a->pid]--;
-    a->pid = 0;
+    release_pid(s, a);
     a->fixed = 0; /* the id's next space may be relocatable */
     /* Its domain is free again (the unmapping of the whole space removed its
      * CPD entries); what the domain is dirty for stays dirty, so the next

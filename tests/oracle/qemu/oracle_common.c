@@ -3,6 +3,8 @@
 #include "oracle_common.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -67,6 +69,32 @@ int oracle_run_qemu(char *const argv[])
         }
         nanosleep(&nap, NULL);
     }
+}
+
+uint64_t *oracle_run_stub(const char *prog, const char *statuses, const char *qemu, const char *cpu,
+                          const char *stub, uint8_t *pb, const char *p_params, const char *p_vas,
+                          const char *p_tables, uint64_t tables_pa, const char *p_par)
+{
+    const size_t nlen = strlen(p_par);
+    if (nlen >= ORACLE_PARAM_BYTES - ORACLE_NAME_OFF) oracle_die("work directory path too long", NULL);
+    memcpy(pb + ORACLE_NAME_OFF, p_par, nlen);
+    oracle_write_file(p_params, pb, ORACLE_PARAM_BYTES);
+    remove(p_par);
+
+    char l_params[PATH_MAX + 160], l_vas[PATH_MAX + 160], l_tables[PATH_MAX + 160];
+    snprintf(l_params, sizeof l_params, "loader,file=%s,addr=0x%x", p_params, ORACLE_PARAM_PA);
+    snprintf(l_vas, sizeof l_vas, "loader,file=%s,addr=0x%x", p_vas, ORACLE_VALIST_PA);
+    snprintf(l_tables, sizeof l_tables, "loader,file=%s,addr=0x%" PRIx64, p_tables, tables_pa);
+    char *argv[] = {(char *)qemu, "-M", "virt,virtualization=on", "-cpu", (char *)cpu, "-m", ORACLE_GUEST_RAM,
+                    "-nographic", "-monitor", "none", "-serial", "none", "-nic", "none",
+                    "-semihosting-config", "enable=on,target=native", "-kernel", (char *)stub,
+                    "-device", l_params, "-device", l_vas, "-device", l_tables, NULL};
+    int st = oracle_run_qemu(argv);
+    if (st != 0) {
+        fprintf(stderr, "%s: QEMU exited with status %d (%s)\n", prog, st, statuses);
+        exit(2);
+    }
+    return oracle_read_pars(p_par, ORACLE_NVAS);
 }
 
 uint8_t *oracle_dump_image(mmusim_mem *mem, uint64_t area_lo, uint64_t area_hi, uint64_t *lo_out, size_t *len)

@@ -35,15 +35,9 @@
 #include "oracle_common.h"
 
 /* Guest memory layout, as stub_a32.S expects it (QEMU virt: RAM at 0x40000000). */
-#define PARAM_PA 0x40200000u
-#define VALIST_PA 0x40800000u
-#define RESULT_PA 0x40c00000u
 #define TABLES_LO 0x41000000u /* table frames: [TABLES_LO, TABLES_HI) */
 #define TABLES_HI 0x41800000u /* 8 MiB: the image QEMU loads stays small */
-#define GUEST_RAM "256M"      /* RAM ends at 0x50000000 */
 #define PARAM_MAGIC 0x4d4d5533u
-#define NAME_OFF 0x200u       /* file name of the results, inside the parameter block */
-#define NVAS 4096u
 /* SCTLR as the stub hands it to the NS PL1 bank (it ORs in M): the ARMv7 reset value. */
 #define SCTLR_BASE 0x00c50078u
 #define SCTLR_AFE (1u << 29)
@@ -151,8 +145,8 @@ static unsigned run_config(const config *c, const char *qemu, const char *stub, 
     if (nmaps == 0) die("no mapping succeeded", NULL);
 
     /* The VAs: inside a mapping, near one (the same first-level entry or the next), or anywhere. */
-    uint32_t *vas = calloc(NVAS, sizeof *vas);
-    for (unsigned i = 0; i < NVAS; i++) {
+    uint32_t *vas = calloc(ORACLE_NVAS, sizeof *vas);
+    for (unsigned i = 0; i < ORACLE_NVAS; i++) {
         unsigned k = (unsigned)mmusim_rng_below(&rng, 10);
         const range *m = &maps[mmusim_rng_below(&rng, nmaps)];
         uint64_t va;
@@ -167,14 +161,14 @@ static unsigned run_config(const config *c, const char *qemu, const char *stub, 
     size_t img_len;
     uint8_t *img = oracle_dump_image(mem, TABLES_LO, TABLES_HI, &lo, &img_len);
 
-    char p_tables[PATH_MAX], p_vas[PATH_MAX], p_par[PATH_MAX], p_params[PATH_MAX];
+    char p_tables[PATH_MAX + 64], p_vas[PATH_MAX + 64], p_par[PATH_MAX + 64], p_params[PATH_MAX + 64];
     snprintf(p_tables, sizeof p_tables, "%s/tables-%" PRIu64 ".bin", dir, c->seed);
     snprintf(p_vas, sizeof p_vas, "%s/vas-%" PRIu64 ".bin", dir, c->seed);
     snprintf(p_par, sizeof p_par, "%s/par-%" PRIu64 ".bin", dir, c->seed);
     snprintf(p_params, sizeof p_params, "%s/params-%" PRIu64 ".bin", dir, c->seed);
     write_file(p_tables, img, img_len);
-    uint8_t vbuf[NVAS * 4];
-    for (unsigned i = 0; i < NVAS; i++) put32(vbuf + 4 * i, vas[i]);
+    uint8_t vbuf[ORACLE_NVAS * 4];
+    for (unsigned i = 0; i < ORACLE_NVAS; i++) put32(vbuf + 4 * i, vas[i]);
     write_file(p_vas, vbuf, sizeof vbuf);
 
     mmusim_xlat_regs regs = {0};
@@ -187,34 +181,17 @@ static unsigned run_config(const config *c, const char *qemu, const char *stub, 
 
     unsigned compared = 0, agreed = 0, ok = 0, fc[5] = {0}, shown = 0;
     for (int access = MMUSIM_XA_READ; access <= MMUSIM_XA_WRITE; access++) {
-        uint8_t pb[0x400] = {0};
+        uint8_t pb[ORACLE_PARAM_BYTES] = {0};
         size_t nlen = strlen(p_par);
-        if (nlen >= sizeof pb - NAME_OFF) die("work directory path too long", NULL);
         uint32_t fields[17] = {PARAM_MAGIC, (uint32_t)regs.tcr, (uint32_t)regs.ttbr0, 0,
                                (uint32_t)regs.ttbr1, 0, (uint32_t)regs.dacr, (uint32_t)sctlr,
-                               NVAS, VALIST_PA, RESULT_PA, access == MMUSIM_XA_WRITE ? 2u : 0u,
-                               0, PARAM_PA + NAME_OFF, (uint32_t)nlen, 0, 0};
+                               ORACLE_NVAS, ORACLE_VALIST_PA, ORACLE_RESULT_PA, access == MMUSIM_XA_WRITE ? 2u : 0u,
+                               0, ORACLE_PARAM_PA + ORACLE_NAME_OFF, (uint32_t)nlen, 0, 0};
         for (unsigned i = 0; i < 17; i++) put32(pb + 4 * i, fields[i]);
-        memcpy(pb + NAME_OFF, p_par, nlen);
-        write_file(p_params, pb, sizeof pb);
-        remove(p_par);
+        uint64_t *pars = oracle_run_stub("walk_oracle", "stub: 2 bad magic, 3 file, 0x1xx wrong mode",
+                                         qemu, "cortex-a15", stub, pb, p_params, p_vas, p_tables, lo, p_par);
 
-        char l_params[PATH_MAX + 64], l_vas[PATH_MAX + 64], l_tables[PATH_MAX + 64];
-        snprintf(l_params, sizeof l_params, "loader,file=%s,addr=0x%x", p_params, PARAM_PA);
-        snprintf(l_vas, sizeof l_vas, "loader,file=%s,addr=0x%x", p_vas, VALIST_PA);
-        snprintf(l_tables, sizeof l_tables, "loader,file=%s,addr=0x%" PRIx64, p_tables, lo);
-        char *argv[] = {(char *)qemu, "-M", "virt,virtualization=on", "-cpu", "cortex-a15", "-m", GUEST_RAM,
-                        "-nographic", "-monitor", "none", "-serial", "none", "-nic", "none",
-                        "-semihosting-config", "enable=on,target=native", "-kernel", (char *)stub,
-                        "-device", l_params, "-device", l_vas, "-device", l_tables, NULL};
-        int st = oracle_run_qemu(argv);
-        if (st != 0) {
-            fprintf(stderr, "walk_oracle: QEMU exited with status %d (stub: 2 bad magic, 3 file, 0x1xx wrong mode)\n", st);
-            exit(2);
-        }
-        uint64_t *pars = oracle_read_pars(p_par, NVAS);
-
-        for (unsigned i = 0; i < NVAS; i++) {
+        for (unsigned i = 0; i < ORACLE_NVAS; i++) {
             uint64_t par = pars[i];
             mmusim_xlat_req req = {.va = vas[i], .access = (uint8_t)access, .priv = MMUSIM_PRIV_EL1};
             mmusim_xlat_result res;

@@ -37,14 +37,8 @@
 #include "oracle_common.h"
 
 /* Guest memory layout, as the stubs expect it (QEMU virt: RAM at 0x40000000). */
-#define PARAM_PA 0x40200000u
-#define VALIST_PA 0x40800000u
-#define RESULT_PA 0x40c00000u
 #define TABLES_LO 0x41000000u /* table frames, taken lowest first */
 #define TABLES_HI 0x45000000u
-#define GUEST_RAM "256M"
-#define NAME_OFF 0x200u
-#define NVAS 4096u
 #define MAGIC_A32 0x4d4d5533u
 #define MAGIC_A64 0x4250534d4953554dull /* "MUSIMSPB" */
 #define SCTLR_A32 0x00c50078u           /* ARMv7 reset value; the stub ORs in M */
@@ -224,9 +218,9 @@ static unsigned run_config(int aa64, const config *c, const char *qemu, const ch
 
     /* The VAs: inside a mapping, near one (within two level-2 entries), in a table's range,
      * or anywhere (AArch64: the hole between the ranges included). */
-    uint64_t *vas = calloc(NVAS, sizeof *vas);
+    uint64_t *vas = calloc(ORACLE_NVAS, sizeof *vas);
     const uint64_t near = 2ull << lg_l2;
-    for (unsigned i = 0; i < NVAS; i++) {
+    for (unsigned i = 0; i < ORACLE_NVAS; i++) {
         unsigned k = (unsigned)mmusim_rng_below(&rng, 20);
         const range *m = &maps[mmusim_rng_below(&rng, nmaps)];
         uint64_t va;
@@ -251,12 +245,12 @@ static unsigned run_config(int aa64, const config *c, const char *qemu, const ch
     snprintf(p_par, sizeof p_par, "%s/%s-par-%" PRIu64 ".bin", dir, tag, c->seed);
     snprintf(p_params, sizeof p_params, "%s/%s-params-%" PRIu64 ".bin", dir, tag, c->seed);
     oracle_write_file(p_tables, img, img_len);
-    static uint8_t vbuf[NVAS * 8];
-    for (unsigned i = 0; i < NVAS; i++) {
+    static uint8_t vbuf[ORACLE_NVAS * 8];
+    for (unsigned i = 0; i < ORACLE_NVAS; i++) {
         if (aa64) oracle_put64(vbuf + 8 * i, vas[i]);
         else oracle_put32(vbuf + 4 * i, (uint32_t)vas[i]);
     }
-    oracle_write_file(p_vas, vbuf, aa64 ? NVAS * 8 : NVAS * 4);
+    oracle_write_file(p_vas, vbuf, aa64 ? ORACLE_NVAS * 8 : ORACLE_NVAS * 4);
 
     /* ASIDs in the TTBRs (TTBR0's, as TCR.A1 = 0): nG mappings are tagged with it. */
     mmusim_xlat_regs regs = {0};
@@ -270,42 +264,24 @@ static unsigned run_config(int aa64, const config *c, const char *qemu, const ch
 
     unsigned compared = 0, agreed = 0, ok = 0, fc[5] = {0}, shown = 0;
     for (int access = MMUSIM_XA_READ; access <= MMUSIM_XA_WRITE; access++) {
-        uint8_t pb[0x400] = {0};
+        uint8_t pb[ORACLE_PARAM_BYTES] = {0};
         size_t nlen = strlen(p_par);
-        if (nlen >= sizeof pb - NAME_OFF) oracle_die("work directory path too long", NULL);
         if (aa64) {
-            uint64_t f[13] = {MAGIC_A64, regs.mair, regs.tcr, regs.ttbr0, regs.ttbr1, sctlr, NVAS,
-                              VALIST_PA, RESULT_PA, access == MMUSIM_XA_WRITE ? 2u : 0u, 0,
-                              PARAM_PA + NAME_OFF, nlen};
+            uint64_t f[13] = {MAGIC_A64, regs.mair, regs.tcr, regs.ttbr0, regs.ttbr1, sctlr, ORACLE_NVAS,
+                              ORACLE_VALIST_PA, ORACLE_RESULT_PA, access == MMUSIM_XA_WRITE ? 2u : 0u, 0,
+                              ORACLE_PARAM_PA + ORACLE_NAME_OFF, nlen};
             for (unsigned i = 0; i < 13; i++) oracle_put64(pb + 8 * i, f[i]);
         } else {
             uint32_t f[17] = {MAGIC_A32, (uint32_t)regs.tcr, (uint32_t)regs.ttbr0, (uint32_t)(regs.ttbr0 >> 32),
                               (uint32_t)regs.ttbr1, (uint32_t)(regs.ttbr1 >> 32), 0x55555555u, (uint32_t)sctlr,
-                              NVAS, VALIST_PA, RESULT_PA, access == MMUSIM_XA_WRITE ? 2u : 0u,
-                              0, PARAM_PA + NAME_OFF, (uint32_t)nlen, (uint32_t)MAIR_ALL,
+                              ORACLE_NVAS, ORACLE_VALIST_PA, ORACLE_RESULT_PA, access == MMUSIM_XA_WRITE ? 2u : 0u,
+                              0, ORACLE_PARAM_PA + ORACLE_NAME_OFF, (uint32_t)nlen, (uint32_t)MAIR_ALL,
                               (uint32_t)(MAIR_ALL >> 32)};
             for (unsigned i = 0; i < 17; i++) oracle_put32(pb + 4 * i, f[i]);
         }
-        memcpy(pb + NAME_OFF, p_par, nlen);
-        oracle_write_file(p_params, pb, sizeof pb);
-        remove(p_par);
-
-        char l_params[PATH_MAX + 160], l_vas[PATH_MAX + 160], l_tables[PATH_MAX + 160];
-        snprintf(l_params, sizeof l_params, "loader,file=%s,addr=0x%x", p_params, PARAM_PA);
-        snprintf(l_vas, sizeof l_vas, "loader,file=%s,addr=0x%x", p_vas, VALIST_PA);
-        snprintf(l_tables, sizeof l_tables, "loader,file=%s,addr=0x%" PRIx64, p_tables, lo);
-        char *argv[] = {(char *)qemu, "-M", "virt,virtualization=on", "-cpu", (char *)c->cpu, "-m", GUEST_RAM,
-                        "-nographic", "-monitor", "none", "-serial", "none", "-nic", "none",
-                        "-semihosting-config", "enable=on,target=native", "-kernel", (char *)stub,
-                        "-device", l_params, "-device", l_vas, "-device", l_tables, NULL};
-        int st = oracle_run_qemu(argv);
-        if (st != 0) {
-            fprintf(stderr, "walk_oracle_long: QEMU exited with status %d (stub: 2 bad magic, 3 file, "
-                            "else wrong EL/mode)\n", st);
-            exit(2);
-        }
-        uint64_t *pars = oracle_read_pars(p_par, NVAS);
-        for (unsigned i = 0; i < NVAS; i++) {
+        uint64_t *pars = oracle_run_stub("walk_oracle_long", "stub: 2 bad magic, 3 file, else wrong EL/mode",
+                                         qemu, c->cpu, stub, pb, p_params, p_vas, p_tables, lo, p_par);
+        for (unsigned i = 0; i < ORACLE_NVAS; i++) {
             uint64_t par = pars[i];
             mmusim_xlat_req req = {.va = vas[i], .access = (uint8_t)access, .priv = MMUSIM_PRIV_EL1};
             mmusim_xlat_result res;

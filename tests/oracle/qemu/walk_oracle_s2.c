@@ -48,16 +48,10 @@
 #include "oracle_common.h"
 
 /* Guest memory layout, as stub_a64.S expects it (QEMU virt: RAM at 0x40000000). */
-#define PARAM_PA 0x40200000u
-#define VALIST_PA 0x40800000u
-#define RESULT_PA 0x40c00000u
 #define S1_LO 0x41000000u /* stage-1 table frames (IPA = PA) */
 #define S1_HI 0x42000000u
 #define S2_LO 0x42000000u /* stage-2 table frames (PA) */
 #define S2_HI 0x45000000u
-#define GUEST_RAM "256M"
-#define NAME_OFF 0x200u
-#define NVAS 4096u
 #define MAGIC_A64 0x4250534d4953554dull /* "MUSIMSPB" */
 #define SCTLR_A64 0x30d00800u           /* SCTLR_EL1 RES1 bits (ARMv8.0); WXN = 0 */
 #define MAIR_ALL 0x4c0cff04bb4404ffull
@@ -228,9 +222,9 @@ static unsigned run_config(const config *c, const char *qemu, const char *stub, 
     }
 
     /* The VAs: inside a stage-1 mapping, near one, or anywhere in TTBR0's range. */
-    uint64_t *vas = calloc(NVAS, sizeof *vas);
+    uint64_t *vas = calloc(ORACLE_NVAS, sizeof *vas);
     const uint64_t near = 2ull << lsb_of(c->g1, 2);
-    for (unsigned i = 0; i < NVAS; i++) {
+    for (unsigned i = 0; i < ORACLE_NVAS; i++) {
         unsigned k = (unsigned)mmusim_rng_below(&rng, 20);
         const range *m = &m1[mmusim_rng_below(&rng, n1)];
         uint64_t va;
@@ -249,8 +243,8 @@ static unsigned run_config(const config *c, const char *qemu, const char *stub, 
     snprintf(p_par, sizeof p_par, "%s/s2-par-%" PRIu64 ".bin", dir, c->seed);
     snprintf(p_params, sizeof p_params, "%s/s2-params-%" PRIu64 ".bin", dir, c->seed);
     oracle_write_file(p_tables, img, img_len);
-    static uint8_t vbuf[NVAS * 8];
-    for (unsigned i = 0; i < NVAS; i++) oracle_put64(vbuf + 8 * i, vas[i]);
+    static uint8_t vbuf[ORACLE_NVAS * 8];
+    for (unsigned i = 0; i < ORACLE_NVAS; i++) oracle_put64(vbuf + 8 * i, vas[i]);
     oracle_write_file(p_vas, vbuf, sizeof vbuf);
 
     mmusim_xlat_regs regs = {0};
@@ -266,33 +260,15 @@ static unsigned run_config(const config *c, const char *qemu, const char *stub, 
 
     unsigned compared = 0, agreed = 0, ok = 0, fc[5] = {0}, f_s2 = 0, f_ptw = 0, lvl_skip = 0, shown = 0;
     for (int access = MMUSIM_XA_READ; access <= MMUSIM_XA_WRITE; access++) {
-        uint8_t pb[0x400] = {0};
+        uint8_t pb[ORACLE_PARAM_BYTES] = {0};
         size_t nlen = strlen(p_par);
-        if (nlen >= sizeof pb - NAME_OFF) oracle_die("work directory path too long", NULL);
-        uint64_t f[17] = {MAGIC_A64, regs.mair, regs.tcr, regs.ttbr0, 0, SCTLR_A64, NVAS, VALIST_PA,
-                          RESULT_PA, STUB_FLAG_S2 | (access == MMUSIM_XA_WRITE ? STUB_FLAG_WRITE : 0u), 0,
-                          PARAM_PA + NAME_OFF, nlen, 0, 0, regs.vtcr, regs.vttbr};
+        uint64_t f[17] = {MAGIC_A64, regs.mair, regs.tcr, regs.ttbr0, 0, SCTLR_A64, ORACLE_NVAS, ORACLE_VALIST_PA,
+                          ORACLE_RESULT_PA, STUB_FLAG_S2 | (access == MMUSIM_XA_WRITE ? STUB_FLAG_WRITE : 0u), 0,
+                          ORACLE_PARAM_PA + ORACLE_NAME_OFF, nlen, 0, 0, regs.vtcr, regs.vttbr};
         for (unsigned i = 0; i < 17; i++) oracle_put64(pb + 8 * i, f[i]);
-        memcpy(pb + NAME_OFF, p_par, nlen);
-        oracle_write_file(p_params, pb, sizeof pb);
-        remove(p_par);
-
-        char l_params[PATH_MAX + 160], l_vas[PATH_MAX + 160], l_tables[PATH_MAX + 160];
-        snprintf(l_params, sizeof l_params, "loader,file=%s,addr=0x%x", p_params, PARAM_PA);
-        snprintf(l_vas, sizeof l_vas, "loader,file=%s,addr=0x%x", p_vas, VALIST_PA);
-        snprintf(l_tables, sizeof l_tables, "loader,file=%s,addr=0x%" PRIx64, p_tables, lo);
-        char *argv[] = {(char *)qemu, "-M", "virt,virtualization=on", "-cpu", (char *)c->cpu, "-m", GUEST_RAM,
-                        "-nographic", "-monitor", "none", "-serial", "none", "-nic", "none",
-                        "-semihosting-config", "enable=on,target=native", "-kernel", (char *)stub,
-                        "-device", l_params, "-device", l_vas, "-device", l_tables, NULL};
-        int st = oracle_run_qemu(argv);
-        if (st != 0) {
-            fprintf(stderr, "walk_oracle_s2: QEMU exited with status %d (stub: 2 bad magic, 3 file, "
-                            "else wrong EL)\n", st);
-            exit(2);
-        }
-        uint64_t *pars = oracle_read_pars(p_par, NVAS);
-        for (unsigned i = 0; i < NVAS; i++) {
+        uint64_t *pars = oracle_run_stub("walk_oracle_s2", "stub: 2 bad magic, 3 file, else wrong EL",
+                                         qemu, c->cpu, stub, pb, p_params, p_vas, p_tables, lo, p_par);
+        for (unsigned i = 0; i < ORACLE_NVAS; i++) {
             uint64_t par = pars[i];
             mmusim_xlat_req req = {.va = vas[i], .access = (uint8_t)access, .priv = MMUSIM_PRIV_EL1};
             mmusim_xlat_result res;
